@@ -58,6 +58,11 @@ class EvalError(KgError):
 
 
 class StrictModeError(KgError):
-    """`--strict` was given and some input files were skipped."""
+    """`--strict` was given and some input files were skipped. Raised after
+    everything was loaded; `report` holds the build report."""
 
     exit_code = 10
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,183 @@
+"""End to end through the command line, on the bundled corpus, on both stores.
+
+The corpus is built once per module into an embedded store and once into the
+session's Neo4j; the tests then read both through the CLI as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+GOLD = REPO / "tests" / "gold" / "corpus.json"
+FOUNDATION_QUESTIONS = (
+    "meetings-by-venue",
+    "attendance",
+    "ceasefires",
+    "actor-aliases",
+    "evidence",
+)
+
+
+def run(args: list[str], env: dict[str, str] | None = None, ok: bool = True):
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def kg_home(tmp_path_factory) -> dict[str, str]:
+    """A private KG_HOME (cache and explanations) for this module's builds."""
+    return {"KG_HOME": str(tmp_path_factory.mktemp("kg-home")), "NEO4J_URI": ""}
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory, kg_home) -> dict:
+    db = str(tmp_path_factory.mktemp("embedded") / "graph.lbdb")
+    result = run(["build", str(CORPUS), "--db", db, "--json"], env=kg_home)
+    return {"db": db, "report": json.loads(result.stdout)}
+
+
+@pytest.fixture(scope="module")
+def bolt(neo4j_server, kg_home, embedded) -> dict:
+    env = dict(kg_home)
+    env.update(
+        NEO4J_USERNAME=neo4j_server.user or "neo4j",
+        NEO4J_PASSWORD=neo4j_server.password or "",
+    )
+    result = run(["build", str(CORPUS), "--db", neo4j_server.uri, "--rebuild", "--json"], env=env)
+    return {"db": neo4j_server.uri, "env": env, "report": json.loads(result.stdout)}
+
+
+def export_lines(db: str, env: dict[str, str]) -> list[dict]:
+    result = run(["export", "--db", db], env=env)
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_help_explains_every_command():
+    text = run(["--help"]).output
+    for command in ("build", "ask", "stats", "export", "eval", "explain"):
+        assert command in text
+    assert "--workers" in run(["build", "--help"]).output
+
+
+def test_build_reports_counts_for_every_label(embedded):
+    report = embedded["report"]
+    assert report["articles"] == 5
+    assert report["skipped"] == []
+    for label in ("Article", "Actor", "Venue", "Meeting", "Ceasefire"):
+        assert report["node_counts"].get(label, 0) > 0, label
+    for rel_type in ("ATTENDED", "BOYCOTTED", "HELD_IN", "MENTIONED_IN"):
+        assert report["relationship_counts"].get(rel_type, 0) > 0, rel_type
+
+
+def test_rebuild_of_unchanged_corpus_extracts_nothing_and_changes_nothing(embedded, kg_home):
+    before = export_lines(embedded["db"], kg_home)
+    again = json.loads(
+        run(["build", str(CORPUS), "--db", embedded["db"], "--json"], env=kg_home).stdout
+    )
+    assert again["extracted"] == 0
+    assert again["from_cache"] == 5
+    assert again["node_counts"] == embedded["report"]["node_counts"]
+    assert again["relationship_counts"] == embedded["report"]["relationship_counts"]
+    assert export_lines(embedded["db"], kg_home) == before
+
+
+def test_export_is_apoc_shaped_and_every_fact_has_evidence(embedded, kg_home):
+    lines = export_lines(embedded["db"], kg_home)
+    nodes = [line for line in lines if line["type"] == "node"]
+    rels = [line for line in lines if line["type"] == "relationship"]
+    node_ids = {n["id"] for n in nodes}
+    assert nodes and rels
+    for node in nodes:
+        assert node["id"].startswith(node["labels"][0].lower() + ":")
+        assert node["properties"]["id"] and node["properties"]["name"]
+    for rel in rels:
+        assert rel["start"]["id"] in node_ids and rel["end"]["id"] in node_ids
+        if rel["label"] == "MENTIONED_IN":
+            assert rel["properties"]["count"] >= 1
+        else:
+            assert rel["properties"]["sources"], rel
+            assert rel["properties"]["evidence"], rel
+
+
+def test_stats_json_matches_build(embedded, kg_home):
+    stats = json.loads(run(["stats", "--db", embedded["db"], "--json"], env=kg_home).stdout)
+    assert stats["nodes"] == embedded["report"]["node_counts"]
+    assert stats["relationships"] == embedded["report"]["relationship_counts"]
+
+
+def test_ask_lists_the_prepared_questions():
+    listed = json.loads(run(["ask", "--json"]).stdout)
+    names = {q["name"] for q in listed}
+    assert set(FOUNDATION_QUESTIONS) <= names
+    assert all(q["title"] for q in listed)
+
+
+def test_the_boycott_is_in_the_attendance_answer(embedded, kg_home):
+    rows = json.loads(
+        run(["ask", "attendance", "--db", embedded["db"], "--json"], env=kg_home).stdout
+    )
+    text = json.dumps(rows).lower()
+    assert "rebel" in text or "opposition" in text
+
+
+def test_both_stores_hold_the_same_graph(embedded, bolt, kg_home):
+    assert export_lines(bolt["db"], bolt["env"]) == export_lines(embedded["db"], kg_home)
+
+
+@pytest.mark.parametrize("question", FOUNDATION_QUESTIONS)
+def test_foundation_questions_answer_the_same_on_both_stores(question, embedded, bolt, kg_home):
+    params = ["-p", "actor=Lavrov"] if question == "actor-aliases" else []
+    args = ["ask", question, "--json", *params]
+    on_embedded = json.loads(run([*args, "--db", embedded["db"]], env=kg_home).stdout)
+    on_neo4j = json.loads(run([*args, "--db", bolt["db"]], env=bolt["env"]).stdout)
+    assert on_embedded, question
+    assert on_neo4j == on_embedded
+
+
+def test_eval_prints_figures_and_writes_json(embedded, kg_home, tmp_path):
+    out = tmp_path / "eval.json"
+    result = run(["eval", str(GOLD), "--db", embedded["db"], "--json", str(out)], env=kg_home)
+    figures = json.loads(out.read_text())
+    assert "mentions" in figures and "facts" in figures and "resolution" in figures
+    assert "Actor" in result.output
+
+
+def test_unreachable_neo4j_is_one_line_and_a_distinct_exit_code(kg_home):
+    env = dict(kg_home, NEO4J_PASSWORD="not-shown-anywhere")
+    result = run(["stats", "--db", "bolt://127.0.0.1:1"], env=env, ok=False)
+    assert result.exit_code == 7
+    assert "bolt://127.0.0.1:1" in result.output
+    assert "Traceback" not in result.output
+    assert "not-shown-anywhere" not in result.output
+
+
+def test_unknown_question_is_a_clear_error(embedded, kg_home):
+    result = run(["ask", "no-such-question", "--db", embedded["db"]], env=kg_home, ok=False)
+    assert result.exit_code == 8
+    assert "no-such-question" in result.output
+
+
+def test_removed_article_is_retracted_and_changed_article_replaced(tmp_path, kg_home):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    db = str(tmp_path / "graph.lbdb")
+    first = json.loads(run(["build", str(corpus), "--db", db, "--json"], env=kg_home).stdout)
+    removed = sorted(corpus.iterdir())[0]
+    removed.unlink()
+    second = json.loads(run(["build", str(corpus), "--db", db, "--json"], env=kg_home).stdout)
+    assert second["articles"] == first["articles"] - 1
+    assert second["retracted"] == [removed.stem]
+    for line in export_lines(db, kg_home):
+        if line["type"] == "relationship" and line["label"] != "MENTIONED_IN":
+            assert removed.stem not in line["properties"]["sources"]
