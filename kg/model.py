@@ -42,7 +42,9 @@ RELATIONSHIP_ENDS: dict[str, tuple[tuple[str, str], ...]] = {
     "DISCUSSED_AT": (("Ceasefire", "Meeting"),),
     "REPRESENTS": (("Actor", "Actor"),),
     "SUPPORTS": (("Actor", "Actor"),),
-    "MENTIONED_IN": tuple((label, "Article") for label in ("Actor", "Venue", "Meeting", "Ceasefire")),
+    "MENTIONED_IN": tuple(
+        (label, "Article") for label in ("Actor", "Venue", "Meeting", "Ceasefire")
+    ),
 }
 ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group")
 MEETING_KINDS: tuple[str, ...] = ("talks", "summit", "conference", "call", "meeting")
