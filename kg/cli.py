@@ -202,7 +202,7 @@ def stats(target, as_json) -> None:
     """Count nodes per label and relationships per type in the store."""
     from kg.store import open_store
 
-    with open_store(target) as store:
+    with open_store(target, read_only=True) as store:
         nodes, rels = store.counts()
     if as_json:
         click.echo(json.dumps({"nodes": nodes, "relationships": rels}, indent=2))
@@ -223,7 +223,7 @@ def export(target, output) -> None:
     from kg.export import write_export
     from kg.store import open_store
 
-    with open_store(target) as store:
+    with open_store(target, read_only=True) as store:
         graph = store.read_graph()
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -266,7 +266,7 @@ def ask(name, target, params, as_json) -> None:
             table.add_row(q.name, q.title, ", ".join(_param_names(q)))
         out.print(table)
         return
-    with open_store(target) as store:
+    with open_store(target, read_only=True) as store:
         rows = run_question(store, name, parse_params(list(params)))
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
@@ -327,7 +327,7 @@ def eval_command(gold, target, json_path) -> None:
     from kg.store import open_store
 
     gold_data = load_gold(gold)
-    with open_store(target) as store:
+    with open_store(target, read_only=True) as store:
         graph = store.read_graph()
     report = evaluate(graph, gold_data)
     if json_path == "-":
@@ -352,7 +352,7 @@ def explain(name, target, as_json) -> None:
     from kg.pipeline import load_reasons
     from kg.store import open_store
 
-    with open_store(target) as store:
+    with open_store(target, read_only=True) as store:
         graph = store.read_graph()
     graph.reasons = load_reasons(target)
     explanation = run_explain(graph, name)

@@ -43,12 +43,14 @@ def display_target(target: str) -> str:
     return f"{scheme}{sep}{rest}" if sep else target
 
 
-def open_store(target: str | None = None) -> GraphStore:
+def open_store(target: str | None = None, read_only: bool = False) -> GraphStore:
     """Open (and for Neo4j, connect to) the store a target names.
 
     Neo4j credentials come from the Neo4j conventions `NEO4J_USERNAME`,
     `NEO4J_PASSWORD` and `NEO4J_DATABASE`, never from the command line, so
-    they stay out of shell history and process lists.
+    they stay out of shell history and process lists. `read_only` lets
+    `ask`, `stats` and `export` read an embedded store while a build holds
+    its write lock.
     """
     target = resolve_target(target)
     if is_neo4j_target(target):
@@ -62,4 +64,4 @@ def open_store(target: str | None = None) -> GraphStore:
         )
     from kg.store.ladybug import LadybugStore
 
-    return LadybugStore.open(target)
+    return LadybugStore.open(target, read_only=read_only)
