@@ -1,0 +1,67 @@
+"""The resolve stage: all Extractions -> one Graph with stable ids.
+
+    resolve(extractions, overrides=None) -> Graph
+    load_overrides(path) -> AliasOverrides
+
+Modules: `names` (normaliser, keys), `lexicon` + lexicon.yml (states,
+bodies, collective wording, titles: data), `analysis` (what one form is),
+`cluster` (union-find with cannot-link constraints, reasons), `passes`
+(blocking and the merge rules), `events` (meetings, ceasefires), `overrides`
+(the user's aliases file), `graph` (nodes, ids, relationships).
+
+Decisions worth knowing:
+- A bare surname links to the full name its own article gives; across
+  articles it joins the one person of the corpus with that surname. When
+  two people share it and its article names neither, it stays its own node
+  (kind person, id from the surname) with "ambiguous" near-misses, rather
+  than being dropped, so its mentions and facts stay traceable.
+- Collective parties: "<state> government/regime/authorities..." is one
+  party per state, "<state> opposition/rebels/rebel groups..." another
+  (heads and modifiers in lexicon.yml). A form without a state takes the
+  only state its article's collective forms name, else the only one the
+  corpus's collective forms name, else stays state-less. "<leader> regime"
+  follows the leader's own role ("Syrian President"). Armies, militias and
+  named factions are never folded in.
+- Meetings merge on the same round, overlapping dates, or (both undated)
+  two reports of a planned meeting; never across two rounds, two series,
+  dates that do not overlap or one article. Status: held > cancelled >
+  planned > unknown. Ceasefires merge on the same month, the same scope, or
+  (undated) the same meeting reported beside them.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+
+from kg.model import Extraction, Graph
+from kg.resolve.graph import build_graph
+from kg.resolve.names import normalize
+from kg.resolve.overrides import AliasOverrides, load_overrides, overrides_from_data
+
+__all__ = [
+    "AliasOverrides",
+    "load_overrides",
+    "normalize",
+    "overrides_from_data",
+    "resolve",
+]
+
+
+def resolve(extractions: Sequence[Extraction], overrides: AliasOverrides | None = None) -> Graph:
+    """Resolve every article's mentions, events and facts into one Graph.
+
+    Deterministic: the same extractions in any order give an identical Graph
+    (ids, names, property values and list orders), so re-runs are idempotent
+    and ids stay stable for the stores and for `kg explain`.
+    """
+    # The resolver allocates hundreds of thousands of small acyclic objects;
+    # the cyclic garbage collector would rescan them over and over (time
+    # growing faster than the input) and can reclaim nothing, so it is paused.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build_graph(list(extractions), overrides)
+    finally:
+        if was_enabled:
+            gc.enable()
