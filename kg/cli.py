@@ -9,18 +9,33 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg import __version__
 from kg.errors import KgError, StrictModeError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def say(console: Console, text: str) -> None:
+    """Print one message as exactly one line (control characters escaped).
+
+    File names and error texts come from the user's data: without this, rich
+    would wrap a long line at the terminal width, turn `:smile:` into an
+    emoji, and a newline in a file name would split the message."""
+    console.print(text.translate(_CONTROL), markup=False, emoji=False, soft_wrap=True)
+
 
 DB_HELP = (
     "Where the graph lives: a folder path for the embedded LadybugDB store "
@@ -42,8 +57,9 @@ class KgGroup(click.Group):
             return super().invoke(ctx)
         except KgError as exc:
             if ctx.params.get("debug"):
-                raise
-            err.print(f"kg: error: {exc}", markup=False)
+                # the traceback, then the same line and exit status as without --debug
+                traceback.print_exc(file=sys.stderr)
+            say(err, f"kg: error: {exc}")
             ctx.exit(exc.exit_code)
 
 
@@ -146,7 +162,7 @@ class _progress:
             TimeElapsedColumn(),
             console=err,
             transient=True,
-            disable=disabled,
+            disable=disabled or not err.is_terminal,  # no bar residue in logs and pipes
         )
         self.tasks: dict[str, int] = {}
 
@@ -167,15 +183,15 @@ def _print_build_report(report) -> None:
     from kg.store import display_target
 
     for skipped in report.skipped:
-        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+        say(err, f"skipped {skipped.path}: {skipped.reason}")
     for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False)
-    out.print(
+        say(err, f"warning: {warning}")
+    say(
+        out,
         f"Built {display_target(report.target)}: {report.articles} articles "
         f"({report.extracted} extracted, {report.from_cache} from cache, "
         f"{report.kept_from_earlier} kept from earlier builds), "
         f"{len(report.skipped)} files skipped, {len(report.retracted)} retracted.",
-        markup=False,
     )
     out.print(_counts_table(report.node_counts, report.relationship_counts))
 
@@ -228,7 +244,7 @@ def export(target, output) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             lines = write_export(graph, handle)
-        err.print(f"wrote {lines} lines to {output}", markup=False)
+        say(err, f"wrote {lines} lines to {output}")
     else:
         write_export(graph, sys.stdout)
 
@@ -295,7 +311,8 @@ def _rows_table(title: str, rows: list[dict]) -> Table:
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        # Text, not str: a str cell is parsed as rich markup ("[/b]" in a name crashes)
+        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
     return table
 
 

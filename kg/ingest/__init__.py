@@ -66,6 +66,8 @@ def _walk(root: Path, seen_dirs: set[str]) -> Iterator[tuple[Path, str]]:
                 if real not in seen_dirs:
                     seen_dirs.add(real)
                     stack.append(path)
+                elif entry.is_symlink():
+                    yield path, str(path.relative_to(root))  # reported as a link loop
             else:
                 yield path, str(path.relative_to(root))
 
@@ -117,6 +119,33 @@ def _os_reason(exc: OSError, path: Path) -> str:
     return f"cannot read: {exc.strerror or exc}"
 
 
+def _directory_reason(path: Path) -> str:
+    """Why a folder reached the reader: `_walk` yields a symbolic link to a
+    folder it has already read (a loop, or a second way into the same folder)
+    so that the user sees it instead of silence."""
+    if not path.is_symlink():
+        return "is a directory"
+    target = Path(os.path.realpath(path))
+    parent = Path(os.path.realpath(path.parent))
+    if target == parent or target in parent.parents:
+        return f"symbolic link loop (points back to {target})"
+    return f"symbolic link to a folder already read ({target})"
+
+
+def _printable_path(path: Path) -> str | None:
+    """The path as text when the file name is not valid UTF-8 (None when it is).
+
+    Such a name holds lone surrogates in Python; it cannot be written to the
+    cache key, the terminal, JSON or the graph store, so the file is skipped
+    and named with the bad bytes escaped."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return None
+
+
 def _kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISFIFO, "FIFO"),
@@ -137,7 +166,7 @@ def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, str]:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
             os.listdir(path)  # raises PermissionError when it cannot be listed
-            raise IngestError("is a directory")
+            raise IngestError(_directory_reason(path))
         if not stat.S_ISREG(info.st_mode):
             raise IngestError(f"not a regular file ({_kind(info.st_mode)})")
         reader = formats()["extensions"].get(path.suffix.lower())
@@ -261,6 +290,10 @@ def ingest(
     for path, rel in _discover(paths):
         if progress is not None:
             progress(path)
+        printable = _printable_path(path)
+        if printable is not None:
+            skipped.append(SkippedFile(path=printable, reason="file name is not valid UTF-8"))
+            continue
         try:
             found, problems = read_articles(path, max_bytes=max_bytes)
         except IngestError as exc:

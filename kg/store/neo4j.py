@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -37,6 +38,12 @@ from neo4j import time as ntime
 from kg.errors import StoreError, StoreUnavailableError
 from kg.model import NODE_LABELS, RELATIONSHIP_TYPES, Graph, Node, Relationship, parse_node_key
 from kg.store.base import GraphStore, LoadReport
+
+# The driver logs a dropped connection as an ERROR record; with no logging set
+# up, Python prints it on stderr beside kg's own one-line message. A library
+# leaves logging to its user: a NullHandler stops that fallback printing, and
+# an application that configures logging still sees the records.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 #: rows per write transaction: large enough to amortise round trips, small
 #: enough to keep each transaction's memory modest. Measured on 4,000 nodes +
