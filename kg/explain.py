@@ -149,7 +149,7 @@ def _reason_table(title: str, reasons: list[MergeReason], style: str) -> Table |
     for column in ("form", "form", "rule", "score"):
         table.add_column(column)
     for r in sorted(reasons, key=lambda r: (-r.score, r.left, r.right, r.rule)):
-        table.add_row(r.left, r.right, r.rule, f"{r.score:.2f}")
+        table.add_row(Text(r.left), Text(r.right), Text(r.rule), f"{r.score:.2f}")
     return table
 
 
