@@ -30,7 +30,7 @@ from pathlib import Path
 from kg.cache import ExtractionCache
 from kg.errors import IngestError, StrictModeError
 from kg.model import Article, Extraction, Graph, SkippedFile
-from kg.store import open_store, resolve_target
+from kg.store import is_neo4j_target, open_store, resolve_target
 from kg.store.base import GraphStore, LoadReport
 
 #: (stage, done, total) -> None; the CLI draws progress bars with it
@@ -269,6 +269,10 @@ def _default_aliases_file(paths: Sequence[str]) -> str | None:
 
 
 def _reasons_path(target: str) -> Path:
+    """One file per store; a path target is made absolute so that `g.lbdb`
+    and `./g.lbdb` name the same store."""
+    if not is_neo4j_target(target):
+        target = str(Path(target).resolve())
     digest = hashlib.sha256(target.encode()).hexdigest()[:16]
     return state_dir() / "explain" / f"{digest}.json"
 

@@ -181,3 +181,22 @@ def test_removed_article_is_retracted_and_changed_article_replaced(tmp_path, kg_
     for line in export_lines(db, kg_home):
         if line["type"] == "relationship" and line["label"] != "MENTIONED_IN":
             assert removed.stem not in line["properties"]["sources"]
+
+
+def test_explain_shows_the_cluster_and_its_reasons(embedded, kg_home):
+    shown = json.loads(
+        run(["explain", "Jaafari", "--db", embedded["db"], "--json"], env=kg_home).stdout
+    )
+    assert "Bashar al-Jaafari" in shown["members"]
+    assert "Jaafari" in shown["members"]
+    assert shown["merges"], shown
+
+
+def test_two_workers_build_the_same_graph(tmp_path, embedded, kg_home):
+    db = str(tmp_path / "graph.lbdb")
+    env = dict(kg_home, KG_HOME=str(tmp_path / "home"))  # a cold cache: real extraction
+    report = json.loads(
+        run(["build", str(CORPUS), "--db", db, "--workers", "2", "--json"], env=env).stdout
+    )
+    assert report["extracted"] == 5
+    assert export_lines(db, env) == export_lines(embedded["db"], kg_home)
