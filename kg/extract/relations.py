@@ -1,0 +1,600 @@
+"""Facts between actors and events, read off the dependency parse.
+
+Each rule looks at one trigger (a verb, a participle after a hyphen, or a
+noun such as "no-show" or "supporters"), finds its subject/agent/object with
+the parse (conjuncts expanded, "who" resolved to its antecedent), and lets
+negation and modality decide the relation: a refused or negated attendance is
+BOYCOTTED, never ATTENDED; an accusation makes VIOLATED `alleged`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract.coref import (
+    Context,
+    actor_one,
+    actors,
+    agents,
+    event_in,
+    irrealis,
+    matches,
+    negated,
+    subjects,
+)
+from kg.extract.entities import alias_ending_at
+from kg.extract.refs import governing_verb
+from kg.extract.state import State
+from kg.model import Mention
+
+__all__ = ["Context", "extract_facts"]
+
+
+def extract_facts(ctx: Context) -> None:
+    state = ctx.state
+    lex = state.lex
+    for sent in state.doc.sents:
+        if sent.start in state.skipped_sents:
+            continue
+        for token in sent:
+            if token.pos_ in ("VERB", "AUX"):
+                _verb_rules(ctx, token, sent)
+            if token.text in lex.set("mediate_hyphen") or token.lower_ in lex.set("mediate_hyphen"):
+                _hyphen_rule(ctx, token, sent)
+            elif "-" in token.text[1:-1] and token.lower_.rsplit("-", 1)[1] in lex.set(
+                "mediate_hyphen"
+            ):
+                _hyphen_rule(ctx, token, sent)  # "U.N.-sponsored" as one token
+            _noun_rules(ctx, token, sent)
+        _discussed(ctx, sent)
+    _call_facts(ctx)
+    _role_attendance(ctx)
+
+
+def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
+    state = ctx.state
+    lex = state.lex
+    if irrealis(ctx, verb):
+        return
+    neg, refused = negated(ctx, verb)
+    lemma = verb.lemma_.lower()
+    attend = (
+        matches(verb, lex.set("attend_verbs"), lex.set("attend_verbs_forms"))
+        or lemma == "meet"
+        or (lemma in lex.set("hold_verbs") and event_in(ctx, verb, "Meeting", depth=2) is not None)
+    )
+    boycott = matches(verb, lex.set("boycott_verbs"), lex.set("boycott_verbs_forms"))
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "amod")
+        and any(c.dep_ == "agent" for c in verb.children)
+    )
+    if (attend or boycott) and any(t.i in state.past_tokens for t in verb.subtree if t.i > verb.i):
+        attend = boycott = False  # "attended previous rounds": no identifiable meeting
+    if attend or boycott:
+        target = event_in(ctx, verb, "Meeting", depth=4)
+        if target is None and (
+            boycott or lemma in ("attend", "join", "show", "participate") or refused or neg
+        ):
+            target = ctx.default_meeting(sent)
+        if lemma in (
+            "speak",
+            "address",
+            "negotiate",
+            "represent",
+            "come",
+            "go",
+            "arrive",
+            "sit",
+            "meet",
+        ) and (event_in(ctx, verb, "Meeting", depth=4) is None):
+            target = (
+                ctx.default_meeting(sent)
+                if lemma == "meet" and ctx.sent_meetings.get(sent.start)
+                else None
+            )
+        who = agents(ctx, verb) if passive else subjects(ctx, verb)
+        if lemma in lex.set("hold_verbs"):  # only "X and Y resumed talks", never a climbed subject
+            who = [k for c in verb.children if c.dep_ == "nsubj" for k in actors(ctx, c)]
+        if target:
+            if boycott and not neg:
+                for key in who:
+                    state.add_fact("BOYCOTTED", key, target, sent)
+            elif attend and (neg or refused):
+                for key in who:
+                    state.add_fact("BOYCOTTED", key, target, sent)
+            elif attend and not passive:
+                for key in who:
+                    state.add_fact("ATTENDED", key, target, sent)
+    if lemma == "represent" and not neg:
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                for party in actors(ctx, child):
+                    for key in subjects(ctx, verb):
+                        state.add_fact("REPRESENTS", key, party, sent)
+    if neg:
+        return
+    if matches(verb, lex.set("mediate_verbs"), lex.set("mediate_verbs_forms")):
+        meeting = (_passive_subject_event(ctx, verb, "Meeting") if passive else None) or event_in(
+            ctx, verb, "Meeting", skip=_subject_tokens(verb)
+        )
+        if meeting is None and lemma == "invite":
+            meeting = _meeting_at_venue(ctx, verb)
+        if meeting is None and verb.dep_ in ("advcl", "acl", "conj") and verb.tag_ == "VBN":
+            here = ctx.sent_meetings.get(sent.start, [])
+            meeting = here[0] if len(here) == 1 else None
+        if meeting:
+            who = _doers(ctx, verb, passive) or (
+                subjects(ctx, verb, through_object=True) if verb.dep_ == "acl" else []
+            )
+            if passive and verb.dep_ != "acl":
+                meeting = _passive_subject_event(ctx, verb, "Meeting") or meeting
+            for key in who:
+                state.add_fact("MEDIATED", key, meeting, sent)
+    if matches(verb, lex.set("broker_verbs"), lex.set("broker_verbs_forms")):
+        ceasefire = (
+            _passive_subject_event(ctx, verb, "Ceasefire") if passive else None
+        ) or event_in(ctx, verb, "Ceasefire", depth=2, skip=_subject_tokens(verb))
+        if ceasefire:
+            who = _doers(ctx, verb, passive)
+            for key in who:
+                state.add_fact("BROKERED", key, ceasefire, sent)
+    if matches(verb, lex.set("violate_verbs"), lex.set("violate_verbs_forms")) or (
+        lemma == "fail" and _violation_xcomp(verb)
+    ):
+        ceasefire = event_in(ctx, verb, "Ceasefire", depth=3)
+        if ceasefire:
+            alleged = _under_accusation(ctx, verb)
+            for key in _accused(ctx, verb) or subjects(ctx, verb):
+                state.add_fact("VIOLATED", key, ceasefire, sent, alleged=alleged)
+    if lemma in lex.set("accuse_verbs"):
+        _accusation(ctx, verb, sent)
+    if lemma in lex.set("support_verbs"):
+        _support_verb(ctx, verb, sent, passive)
+
+
+def _doers(ctx: Context, verb: Token, passive: bool) -> list[str]:
+    """Who does what a verb says: the by-agent of a passive or a participle
+    ('talks led by the UN'), else the subject; nobody for an agentless passive."""
+    if any(c.dep_ == "agent" for c in verb.children):
+        return agents(ctx, verb)
+    if passive or (verb.tag_ == "VBN" and verb.dep_ in ("acl", "advcl", "amod")):
+        return []
+    return subjects(ctx, verb)
+
+
+def _subject_tokens(verb: Token) -> set[int]:
+    return {t.i for c in verb.children if c.dep_ in ("nsubj",) for t in c.subtree}
+
+
+def _meeting_at_venue(ctx: Context, verb: Token) -> str | None:
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
+            for pobj in child.children:
+                for event in ctx.state.events:
+                    if event.venue_key and ctx.state.by_key[event.venue_key].text == pobj.text:
+                        return event.key
+    return None
+
+
+def _passive_subject_event(ctx: Context, verb: Token, label: str) -> str | None:
+    """The event a passive verb is about: its subject, or the noun a
+    participle hangs on ('a truce brokered by Egypt')."""
+    if verb.dep_ in ("acl", "amod") and verb.head is not verb:
+        found = event_in(ctx, verb.head, label, depth=0)
+        if found:
+            return found
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return event_in(ctx, child, label, depth=1)
+    return None
+
+
+def _violation_xcomp(verb: Token) -> bool:
+    return any(
+        c.dep_ == "xcomp"
+        and c.lemma_.lower() in ("uphold", "respect", "observe", "honour", "honor")
+        for c in verb.children
+    )
+
+
+def _under_accusation(ctx: Context, verb: Token) -> bool:
+    """A violation someone accuses or says happened is alleged; only the
+    narrator's own statement is not."""
+    lex = ctx.state.lex
+    node = verb
+    for _ in range(5):
+        lemma = node.lemma_.lower()
+        if lemma in lex.set("accuse_verbs") or node.lower_ == "alleged":
+            return True
+        if node is not verb and lemma in lex.set("speech_verbs"):
+            return True
+        if node.head is node:
+            break
+        node = node.head
+    return False
+
+
+def _accused(ctx: Context, verb: Token) -> list[str]:
+    node = verb
+    for _ in range(5):
+        if node.lemma_.lower() in ctx.state.lex.set("accuse_verbs"):
+            return [k for c in node.children if c.dep_ == "dobj" for k in actors(ctx, c)]
+        if node.head is node:
+            break
+        node = node.head
+    return []
+
+
+def _accusation(ctx: Context, verb: Token, sent: Span) -> None:
+    """'accusing Russia of failing to uphold the ceasefire' -> alleged VIOLATED."""
+    lex = ctx.state.lex
+    accused = [k for c in verb.children if c.dep_ == "dobj" for k in actors(ctx, c)]
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for"):
+            words = {t.lemma_.lower() for t in child.subtree}
+            ceasefire = event_in(ctx, child, "Ceasefire", depth=4)
+            cue = words & (
+                lex.set("violate_verbs")
+                | lex.set("violate_nouns")
+                | {"uphold", "respect", "observe"}
+            )
+            if ceasefire and cue:
+                for key in accused:
+                    ctx.state.add_fact("VIOLATED", key, ceasefire, sent, alleged=True)
+
+
+def _support_verb(ctx: Context, verb: Token, sent: Span, passive: bool) -> None:
+    """'Russia has backed Assad's government', 'backed by Saudi Arabia and
+    Turkey, the opposition groups ...', 'militias directed by Iran',
+    'providing military aid to Assad', 'a campaign to shore up Assad'."""
+    state = ctx.state
+    clause = verb
+    while clause.dep_ == "conj" and clause.head is not clause:
+        clause = clause.head  # "Advised by X, and backed by Y, the groups ..."
+    backed: list[str] = []
+    if passive or (verb.tag_ == "VBN" and clause.dep_ in ("acl", "amod", "advcl")):
+        backers = agents(ctx, verb)
+        for child in verb.children:
+            if child.dep_ == "nsubjpass":
+                backed += actors(ctx, child)
+        if not backed and clause.dep_ in ("acl", "amod"):
+            backed = actors(ctx, clause.head, expand=False)
+        if not backed and clause.dep_ == "advcl":
+            backed = [k for c in clause.head.children if c.dep_ == "nsubj" for k in actors(ctx, c)]
+    else:
+        backers = subjects(ctx, verb)
+        if not backers and verb.dep_ in ("acl", "xcomp") and verb.head.pos_ == "NOUN":
+            # "its military campaign to shore up Assad": the campaign's owner
+            backers = [k for c in verb.head.children if c.dep_ == "poss" for k in actors(ctx, c)]
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                backed += actors(ctx, child) or [
+                    k
+                    for c in child.children
+                    if c.dep_ in ("compound", "poss", "amod")
+                    for k in actors(ctx, c)
+                ]
+                if child.lemma_.lower() in state.lex.set("support_aid_nouns"):
+                    backed += _to_object(ctx, verb)
+        if event_in(ctx, verb, "Meeting", depth=1):
+            return
+    for backer in backers:
+        for party in backed:
+            state.add_fact("SUPPORTS", backer, party, sent)
+
+
+def _to_object(ctx: Context, verb: Token) -> list[str]:
+    return [
+        k
+        for c in verb.children
+        if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+        for p in c.children
+        for k in actors(ctx, p)
+    ]
+
+
+def _hyphen_rule(ctx: Context, part: Token, sent: Span) -> None:
+    """'Russian-led peace efforts', 'UN-led talks', 'Western-backed rebels',
+    'Moscow-hosted talks', 'U.N.-brokered truce'."""
+    doc = ctx.state.doc
+    state = ctx.state
+    glued = "-" in part.text[1:-1]
+    if glued:
+        who = _glued_prefix_actor(ctx, part)
+    else:
+        if part.i < 2 or doc[part.i - 1].text not in ("-", "–") or doc[part.i - 2].whitespace_:
+            return
+        who = _prefix_actor(ctx, doc[part.i - 2])
+    if not who:
+        return
+    noun = part.head if part.dep_ in ("amod", "compound", "acl") else part
+    while noun.dep_ == "compound" and noun.head is not noun:
+        noun = noun.head
+    lemma = part.lower_.rsplit("-", 1)[-1]
+    meeting = event_in(ctx, noun, "Meeting", depth=2)
+    weak = noun.lemma_.lower() in state.lex.set("weak_meeting_nouns")
+    ceasefire = event_in(ctx, noun, "Ceasefire", depth=1)
+    if ceasefire and lemma in ("brokered", "backed", "sponsored", "led", "mediated"):
+        state.add_fact("BROKERED", who, ceasefire, sent)
+    elif meeting or (weak and ctx.default_meeting(sent)):
+        if lemma != "based":
+            state.add_fact("MEDIATED", who, meeting or ctx.default_meeting(sent) or "", sent)
+    elif lemma in state.lex.set("support_hyphen"):
+        for party in actors(ctx, noun, expand=False):
+            state.add_fact("SUPPORTS", who, party, sent)
+
+
+def _glued_prefix_actor(ctx: Context, token: Token) -> str | None:
+    """The actor before the hyphen of a one-token 'U.N.-sponsored'."""
+    state = ctx.state
+    prefix = token.text.rsplit("-", 1)[0]
+    country = state.lex.country_of_name(prefix)
+    if country:
+        return state.country_keys.get(country)
+    if prefix in state.lex.org_by_alias:
+        span = state.doc[token.i : token.i + 1]
+        start = token.idx
+        key = state.new_mention(
+            span,
+            "Actor",
+            prefix,
+            start,
+            start + len(prefix),
+            kind="organization",
+            ner_label="LEXICON",
+        ).key
+        state.token_mention.pop(token.i, None)  # the token as a whole stays the participle
+        return key
+    return None
+
+
+def _prefix_actor(ctx: Context, prefix: Token) -> str | None:
+    state = ctx.state
+    lex = state.lex
+    key = actor_one(ctx, prefix)
+    if key:
+        return key
+    country = lex.country_by_demonym.get(prefix.text)
+    if country:
+        return state.country_keys.get(country)
+    if prefix.text in ("Western", "West"):
+        return next((m.key for m in state.mentions if m.text == "West"), None)
+    start = alias_ending_at(state, prefix.i, prefix.sent.start)
+    if start is not None and start < prefix.i:  # "United Nations-sponsored"
+        span = state.doc[start : prefix.i + 1]
+        if span.text in lex.org_by_alias:
+            return state.new_mention(
+                span,
+                "Actor",
+                span.text,
+                span.start_char,
+                span.end_char,
+                kind="organization",
+                ner_label="LEXICON",
+            ).key
+    if prefix.text in lex.org_by_alias:
+        span = state.doc[prefix.i : prefix.i + 1]
+        mention = state.new_mention(
+            span,
+            "Actor",
+            prefix.text,
+            prefix.idx,
+            prefix.idx + len(prefix.text),
+            kind="organization",
+            ner_label="LEXICON",
+        )
+        return mention.key
+    return None
+
+
+def _noun_rules(ctx: Context, token: Token, sent: Span) -> None:
+    state = ctx.state
+    lex = state.lex
+    lemma = token.lemma_.lower()
+    doc = state.doc
+    no_show = (
+        lemma == "show"
+        and token.i >= 2
+        and doc[token.i - 1].text == "-"
+        and doc[token.i - 2].lower_ == "no"
+    )
+    if token.pos_ in ("NOUN", "PROPN") and (lemma in lex.set("refusal_nouns") or no_show):
+        owners = _noun_owners(ctx, token)
+        if no_show:
+            owners += [
+                k
+                for c in doc[token.i - 2].children
+                if c.dep_ in ("poss", "compound", "amod")
+                for k in actors(ctx, c)
+            ]
+            if not owners and token.i >= 3:
+                owners = actors(ctx, doc[token.i - 3], expand=False)
+        if lemma in ("refusal", "absence") and not any(
+            t.lemma_.lower() in lex.set("attend_verbs") or t.lower_ in ("join", "attend")
+            for t in token.subtree
+        ):
+            return
+        target = event_in(ctx, token, "Meeting", depth=4) or ctx.default_meeting(sent)
+        for key in owners:
+            if target:
+                state.add_fact("BOYCOTTED", key, target, sent)
+    if lemma in lex.set("support_nouns") or (
+        lemma in ("backer",) or token.lower_.endswith("backer")
+    ):
+        _support_noun(ctx, token, sent)
+    if token.lower_ in lex.parties["guarantor_nouns"] and token.pos_ == "NOUN":
+        _guarantor_rule(ctx, token, sent)
+    if lemma in lex.set("violate_nouns"):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "by":
+                ceasefire = event_in(ctx, token, "Ceasefire", depth=3)
+                alleged = any(
+                    c.lower_ in ("alleged", "reported", "suspected") for c in token.children
+                )
+                for pobj in child.children:
+                    for key in actors(ctx, pobj):
+                        if ceasefire:
+                            state.add_fact(
+                                "VIOLATED",
+                                key,
+                                ceasefire,
+                                sent,
+                                alleged=alleged or _under_accusation(ctx, token),
+                            )
+    if ctx.event_of.get(token.i, "").startswith("e") and token.pos_ in ("NOUN", "PROPN"):
+        for child in token.children:
+            if (
+                child.dep_ == "prep"
+                and child.lower_ == "of"
+                and token.lemma_.lower() in ("meeting", "summit")
+            ):
+                for pobj in child.children:  # "a meeting of the ISSG": its members met
+                    for key in actors(ctx, pobj):
+                        if state.by_key[key].kind != "person":
+                            state.add_fact("ATTENDED", key, ctx.event_of[token.i], sent)
+            if child.dep_ == "prep" and child.lower_ in ("between", "with", "among"):
+                for pobj in child.children:
+                    for key in actors(ctx, pobj):
+                        state.add_fact("ATTENDED", key, ctx.event_of[token.i], sent)
+        for child in token.children:
+            if child.dep_ == "poss":
+                for key in actors(ctx, child):
+                    if state.by_key[key].kind == "person":
+                        state.add_fact("ATTENDED", key, ctx.event_of[token.i], sent)
+
+
+def _guarantor_rule(ctx: Context, token: Token, sent: Span) -> None:
+    """'Cuba and Norway are guarantors of the process' -> MEDIATED;
+    'Russia and Turkey, the guarantors of the truce' -> BROKERED."""
+    state = ctx.state
+    target: tuple[str, str] | None = None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            ceasefire = event_in(ctx, child, "Ceasefire", depth=2)
+            meeting = event_in(ctx, child, "Meeting", depth=2)
+            weak = any(
+                t.lemma_.lower() in state.lex.set("weak_meeting_nouns") for t in child.children
+            )
+            if ceasefire:
+                target = ("BROKERED", ceasefire)
+            elif meeting or (weak and ctx.main_meeting):
+                target = ("MEDIATED", meeting or ctx.main_meeting or "")
+    if target is None:
+        return
+    who: list[str] = []
+    if token.dep_ == "attr":
+        who = [k for c in token.head.children if c.dep_ == "nsubj" for k in actors(ctx, c)]
+    elif token.dep_ == "appos":
+        who = actors(ctx, token.head)
+    who += [k for c in token.children if c.dep_ == "appos" for k in actors(ctx, c)]
+    for key in who:
+        state.add_fact(target[0], key, target[1], sent)
+
+
+def _noun_owners(ctx: Context, token: Token) -> list[str]:
+    out: list[str] = []
+    for child in token.children:
+        if child.dep_ in ("poss", "compound", "amod") and child.i < token.i:
+            out.extend(actors(ctx, child))
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for pobj in child.children:
+                out.extend(actors(ctx, pobj))
+    return out
+
+
+def _support_noun(ctx: Context, token: Token, sent: Span) -> None:
+    """'Regime supporters Russia and Iran', 'rebel-backer Turkey',
+    'fellow Assad supporter Iran'."""
+    state = ctx.state
+    doc = state.doc
+    backed: list[str] = []
+    for child in token.children:
+        if child.dep_ in ("compound", "poss", "amod", "nmod") and child.i < token.i:
+            backed.extend(actors(ctx, child, expand=False))
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                backed.extend(actors(ctx, pobj))
+    if not backed and token.i >= 2 and doc[token.i - 1].text == "-":
+        backed = actors(ctx, doc[token.i - 2], expand=False)
+    backers: list[str] = []
+    for child in token.children:
+        if child.dep_ == "appos":
+            backers.extend(actors(ctx, child))
+    if not backers and token.dep_ in ("compound", "appos", "nmod") and token.head.i > token.i:
+        backers = actors(ctx, token.head, expand=False)  # "supporter Iran as well as Turkey"
+    if not backers and token.dep_ == "appos":
+        backers = actors(ctx, token.head)
+    for backer in backers:
+        for party in backed:
+            state.add_fact("SUPPORTS", backer, party, sent)
+
+
+def _discussed(ctx: Context, sent: Span) -> None:
+    """A ceasefire whose own verb is one of talking about it ('pushing for a
+    ceasefire ... ahead of a meeting') is on that meeting's agenda; a modal
+    proposal ('should be handled in talks') is not yet."""
+    meetings = ctx.sent_meetings.get(sent.start, [])
+    ceasefires = ctx.sent_ceasefires.get(sent.start, [])
+    if not meetings or not ceasefires:
+        return
+    lex = ctx.state.lex
+    modal = {"should", "could", "might", "may", "must"}
+    for ceasefire in ceasefires:
+        anchors = [t for t in sent if ctx.event_of.get(t.i) == ceasefire]
+        verbs = [v for t in anchors if (v := governing_verb(t)) is not None]
+        if not any(
+            v.lemma_.lower() in lex.set("discuss_verbs")
+            and not any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in v.children)
+            for v in verbs
+        ):
+            continue
+        for meeting in meetings:
+            ctx.state.add_fact("DISCUSSED_AT", ceasefire, meeting, sent)
+
+
+def _call_facts(ctx: Context) -> None:
+    for ref, key in ctx.calls + ctx.verb_meetings:
+        for token in ref.participants:
+            for actor in actors(ctx, token):
+                ctx.state.add_fact("ATTENDED", actor, key, ref.anchor.sent)
+
+
+def _org_role(state: State, mention: Mention) -> bool:
+    """'UN Special Envoy': an international body's envoy mediates, he is not a
+    delegate; proximity to the talks says nothing about attendance."""
+    return any(
+        f.type == "REPRESENTS"
+        and f.start == mention.key
+        and state.by_key[f.end].kind == "organization"
+        for f in state.facts
+    )
+
+
+def _role_attendance(ctx: Context) -> None:
+    """A negotiator or envoy named next to the talks took part in them; a
+    mediator named with them mediated them."""
+    state = ctx.state
+    lex = state.lex
+    for mention in state.mentions:
+        if mention.kind != "person" or not mention.role:
+            continue
+        words = set(mention.role.lower().split())
+        start, _ = state.mention_tokens[mention.key]
+        sent = state.doc[start].sent
+        if words & lex.set("role_mediating_heads"):
+            root = state.doc[start : state.mention_tokens[mention.key][1]].root
+            head = root.head if root.dep_ == "appos" else None
+            meeting = event_in(ctx, head, "Meeting", depth=3) if head is not None else None
+            if meeting:
+                state.add_fact("MEDIATED", mention.key, meeting, sent)
+        elif (
+            words & lex.set("role_negotiating_heads")
+            and ctx.near_meeting(sent)
+            and not _org_role(state, mention)
+        ):
+            meeting = ctx.default_meeting(sent)
+            if meeting and not any(
+                f.start == mention.key and f.type == "BOYCOTTED" for f in state.facts
+            ):
+                state.add_fact("ATTENDED", mention.key, meeting, sent)
