@@ -337,6 +337,22 @@ def test_bare_surname_of_two_people_stays_ambiguous():
     assert any(r.rule.endswith("ambiguous") and not r.merged for r in g.reasons)
 
 
+def test_two_vowel_romanisations_of_a_long_surname_merge_but_close_names_do_not():
+    a = extraction(
+        "a1",
+        "Khalifa Haftar met Hassan Diab.",
+        actors=[("Khalifa Haftar", "person"), ("Hassan Diab", "person")],
+    )
+    b = extraction(
+        "a2",
+        "Khalifa Hifter met Hussein Diab.",
+        actors=[("Khalifa Hifter", "person"), ("Hussein Diab", "person")],
+    )
+    g = resolve([a, b])
+    assert together(g, "Actor", "Khalifa Haftar", "Khalifa Hifter")
+    assert apart(g, "Actor", "Hassan Diab", "Hussein Diab")
+
+
 def test_people_sharing_a_first_name_never_merge():
     a = extraction(
         "a1",

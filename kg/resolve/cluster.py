@@ -27,6 +27,10 @@ from kg.resolve.names import skeleton
 # this rapidfuzz ratio ("sergey"/"sergei" 83), or with the same first letter and
 # at least the second ratio (a spelling variant)
 TRANSLIT_MIN_RATIO = 75.0
+# longer words may differ in two vowels: "Haftar"/"Hifter" (66.7) is one name,
+# "Hassan"/"Hussein" (61.5) and "Mohamed"/"Mahmoud" (57.1) stay apart
+TRANSLIT_LONG_MIN_RATIO = 65.0
+TRANSLIT_LONG_LENGTH = 6
 SPELLING_MIN_RATIO = 88.0
 
 _KIND_ORDER = ("person", "organization", "group", "country")
@@ -97,8 +101,10 @@ def part_compatible(a: str, b: str) -> bool:
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
     score = fuzz.ratio(a, b)
-    if skeleton(a) == skeleton(b) and score >= TRANSLIT_MIN_RATIO:
-        return True
+    if skeleton(a) == skeleton(b):
+        long_words = min(len(a), len(b)) >= TRANSLIT_LONG_LENGTH
+        if score >= (TRANSLIT_LONG_MIN_RATIO if long_words else TRANSLIT_MIN_RATIO):
+            return True
     return a[0] == b[0] and score >= SPELLING_MIN_RATIO
 
 
