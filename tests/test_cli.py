@@ -200,3 +200,18 @@ def test_two_workers_build_the_same_graph(tmp_path, embedded, kg_home):
     )
     assert report["extracted"] == 5
     assert export_lines(db, env) == export_lines(embedded["db"], kg_home)
+
+
+def test_corpus_gold_figures_meet_the_targets(embedded, kg_home, tmp_path):
+    """The issue's targets on tests/gold/corpus.json, kept as a regression gate."""
+    out = tmp_path / "eval.json"
+    run(["eval", str(GOLD), "--db", embedded["db"], "--json", str(out)], env=kg_home)
+    figures = json.loads(out.read_text())
+    mentions, facts = figures["mentions"], figures["facts"]
+    assert mentions["Actor"]["f1"] >= 0.90 and mentions["Venue"]["f1"] >= 0.90
+    assert mentions["Meeting"]["f1"] >= 0.80 and mentions["Ceasefire"]["f1"] >= 0.80
+    assert facts["overall"]["f1"] >= 0.70
+    for rel_type in ("BOYCOTTED", "ATTENDED", "HELD_IN"):
+        assert facts[rel_type]["f1"] >= 0.70, rel_type
+    assert figures["resolution"]["overall"]["f1"] >= 0.95
+    assert figures["duplicate_count"] == 0, figures["duplicates"]
