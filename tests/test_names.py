@@ -7,7 +7,14 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.resolve.names import clean_surface, core_tokens, normalize, skeleton, slugify
+from kg.resolve.names import (
+    clean_surface,
+    core_tokens,
+    normalize,
+    skeleton,
+    slugify,
+    spells_acronym,
+)
 
 # letters of any script (no modifier letters, which are diacritics in disguise)
 LETTERS = st.characters(categories=("Lu", "Ll", "Lt", "Lo"))
@@ -88,3 +95,23 @@ def test_keys_examples():
     assert skeleton("bashar") != skeleton("hafez")
     assert core_tokens("bashar al assad") == ("bashar", "assad")
     assert core_tokens("staffan de mistura") == ("staffan", "mistura")
+
+
+def test_religious_and_junior_titles_are_stripped():
+    assert clean_surface("Mullah Akhtar Mansour") == "Akhtar Mansour"
+    assert clean_surface("Assistant Secretary of State Victoria Nuland") == "Victoria Nuland"
+    assert clean_surface("Field Marshal Ayub Khan") == "Ayub Khan"
+
+
+def test_reordered_initials_define_an_acronym_but_one_word_does_not():
+    assert spells_acronym("fdlr", "democratic forces for the liberation of rwanda")
+    assert spells_acronym("issg", "international syria support group")
+    assert not spells_acronym("ypg", "syrian democratic forces")
+    assert not spells_acronym("isis", "syria")
+
+
+def test_acronym_of_a_translated_name_may_differ_in_one_letter():
+    assert spells_acronym("eln", "national liberation army")
+    assert spells_acronym("pkk", "kurdistan workers party")
+    assert not spells_acronym("un", "national liberation army")
+    assert not spells_acronym("hts", "national liberation army")

@@ -1217,3 +1217,289 @@ def test_vague_duplicate_meetings_of_one_article_are_one():
     assert len([n for n in g.nodes if n.label == "Meeting"]) == 3
     held_in = [r for r in g.relationships if r.type == "HELD_IN"]
     assert len(held_in) == 3
+
+
+def test_acronym_in_another_languages_word_order_is_defined_by_the_name():
+    text = (
+        "the Democratic Forces for the Liberation of Rwanda (FDLR) and the "
+        "Syrian Democratic Forces (YPG) were named. The FDLR denied it; the YPG did not."
+    )
+    x = extraction(
+        "a1",
+        text,
+        actors=[
+            ("Democratic Forces for the Liberation of Rwanda", "organization"),
+            ("FDLR", "organization"),
+            ("Syrian Democratic Forces", "organization"),
+            ("YPG", "organization"),
+            ("FDLR", "organization"),
+            ("YPG", "organization"),
+        ],
+    )
+    g = resolve([x])
+    assert together(g, "Actor", "Democratic Forces for the Liberation of Rwanda", "FDLR")
+    assert apart(g, "Actor", "Syrian Democratic Forces", "YPG")
+
+
+def test_known_as_in_the_text_makes_an_alias_also_used_in_other_articles():
+    a = extraction(
+        "a1",
+        "Rafael Guillen, better known as Marcos, met envoys. Later Marcos left.",
+        actors=[("Rafael Guillen", "person"), ("Marcos", "person"), ("Marcos", "person")],
+    )
+    b = extraction(
+        "a2", "Marcos told reporters the talks had failed.", actors=[("Marcos", "person")]
+    )
+    g = resolve([a, b])
+    node = node_with(g, "Actor", "Marcos")
+    assert len(node) == 1 and node[0].name == "Rafael Guillen"
+    assert any(r.rule == "known-as-in-text" for r in g.reasons)
+    assert any(r.rule == "short-form-resolved-elsewhere" for r in g.reasons)
+
+
+def test_alias_cue_before_a_possessive_or_a_sentence_is_not_an_alias():
+    text = "Omar Hassan, dubbed Kiir's closest ally, arrived. Ali Nur was known as Obote said."
+    x = extraction(
+        "a1",
+        text,
+        actors=[
+            ("Omar Hassan", "person"),
+            ("Kiir", "person"),
+            ("Ali Nur", "person"),
+            ("Obote", "person"),
+        ],
+    )
+    g = resolve([x])
+    assert apart(g, "Actor", "Omar Hassan", "Kiir")
+    assert apart(g, "Actor", "Ali Nur", "Obote")
+
+
+def test_party_word_joins_the_group_its_article_qualifies_with_it():
+    a = extraction(
+        "a1",
+        "Talks with LRA rebels resumed in Juba. The guerrillas said the rebels would stay.",
+        actors=[
+            ("LRA", "organization"),
+            ("rebels", "group"),
+            ("guerrillas", "group"),
+            ("rebels", "group"),
+        ],
+    )
+    b = extraction(
+        "a2",
+        "The Ugandan government and the rebels met. The guerrillas left.",
+        actors=[("Ugandan government", "group"), ("rebels", "group"), ("guerrillas", "group")],
+    )
+    g = resolve([a, b])
+    lra = node_with(g, "Actor", "LRA")
+    assert len(lra) == 1 and {"guerrillas", "rebels"} <= set(lra[0].properties["aliases"])
+    assert lra[0].properties["kind"] == "organization"
+    # the other article names no group for its words: they stay a party of their own
+    assert node_with(g, "Actor", "Ugandan government")[0].name == "Ugandan government"
+    assert len(node_with(g, "Actor", "guerrillas")) == 2
+
+
+def test_army_joins_the_one_state_armed_forces_named_in_its_article():
+    a = extraction(
+        "a1",
+        "The Ethiopian National Defense Forces (ENDF) and the Oromo Liberation Army met. "
+        "The army said its army delegation would return.",
+        actors=[
+            ("Ethiopian National Defense Forces", "organization"),
+            ("Oromo Liberation Army", "organization"),
+            ("army", "group"),
+            ("army delegation", "group"),
+        ],
+    )
+    b = extraction(
+        "a2",
+        "The Ethiopian National Defense Forces and the Eritrean Army clashed; the army denied it.",
+        actors=[
+            ("Ethiopian National Defense Forces", "organization"),
+            ("Eritrean Army", "organization"),
+            ("army", "group"),
+        ],
+    )
+    g = resolve([a, b])
+    endf = node_with(g, "Actor", "Ethiopian National Defense Forces")
+    assert len(endf) == 1 and {"army", "army delegation"} <= set(endf[0].properties["aliases"])
+    assert apart(g, "Actor", "Oromo Liberation Army", "army")
+    # two state armies in the second article: its "army" is neither of them
+    assert apart(g, "Actor", "Eritrean Army", "army")
+    assert any(r.rule == "party-word-of-named-group" for r in g.reasons)
+
+
+def _report(aid, venue, published, **kw) -> Extraction:
+    return extraction(
+        aid,
+        f"leaders met in {venue}",
+        venues=[venue],
+        events=[meeting("e1", f"{kw.get('kind', 'meeting')} in {venue}", venue_key="m0", **kw)],
+        published=published,
+    )
+
+
+def test_undated_report_joins_the_one_dated_meeting_its_article_fits():
+    dated = _report(
+        "a1", "Paris", "2021-03-08", kind="summit", status="held", start_date="2021-03-07"
+    )
+    later = _report("a2", "Paris", "2021-03-09", kind="conference", status="held")
+    g = resolve([dated, later])
+    meetings = [n for n in g.nodes if n.label == "Meeting"]
+    assert len(meetings) == 1 and meetings[0].properties["start_date"] == "2021-03-07"
+    assert any(r.rule == "undated-report-of-dated-meeting" for r in g.reasons)
+
+
+def test_undated_report_stays_apart_without_evidence_or_with_two_sessions():
+    first = _report(
+        "a1", "Paris", "2021-03-08", kind="meeting", status="held", start_date="2021-03-07"
+    )
+    second = _report(
+        "a2", "Paris", "2021-03-20", kind="meeting", status="held", start_date="2021-03-20"
+    )
+    undated = _report("a3", "Paris", "2021-03-21", kind="meeting", status="held")
+    no_date = _report("a4", "Paris", None, kind="meeting", status="held")
+    much_later = _report("a5", "Paris", "2021-06-01", kind="meeting", status="held")
+    a_call = _report("a6", "Paris", "2021-03-08", kind="call", status="held")
+    for extra in (undated, no_date, much_later, a_call):
+        xs = [first, second, extra] if extra is undated else [first, extra]
+        g = resolve(xs)
+        meetings = [n for n in g.nodes if n.label == "Meeting"]
+        assert len(meetings) == len(xs), extra.article.id
+    # a planned meeting reported before its date, held one reported after
+    planned = _report("a7", "Paris", "2021-03-01", kind="meeting", status="planned")
+    held_before = _report("a8", "Paris", "2021-03-01", kind="meeting", status="held")
+    assert len([n for n in resolve([first, planned]).nodes if n.label == "Meeting"]) == 1
+    assert len([n for n in resolve([first, held_before]).nodes if n.label == "Meeting"]) == 2
+
+
+def test_the_date_talks_began_starts_the_talks_its_article_reports():
+    text = "The truce was signed in Lome on Saturday at talks. The talks began on March 2."
+    x = extraction(
+        "a1",
+        text,
+        venues=["Lome"],
+        events=[
+            meeting(
+                "e1",
+                "meeting in Lome",
+                kind="meeting",
+                status="held",
+                start_date="2022-03-17",
+                venue_key="m0",
+            ),
+            Event(
+                "e2",
+                "Meeting",
+                "talks (2022-03-12)",
+                "The truce was signed at talks.",
+                kind="talks",
+                status="held",
+                start_date="2022-03-12",
+            ),
+            Event(
+                "e3",
+                "Meeting",
+                "talks (2022-03-02)",
+                "The talks began on March 2.",
+                kind="talks",
+                status="held",
+                start_date="2022-03-02",
+            ),
+        ],
+    )
+    g = resolve([x])
+    meetings = {n.properties["start_date"]: n for n in g.nodes if n.label == "Meeting"}
+    assert sorted(meetings) == ["2022-03-02", "2022-03-17"]
+    # without the start verb two dated reports of talks stay two meetings
+    x.events[2].sentence = "Earlier talks were held on March 2."
+    assert len([n for n in resolve([x]).nodes if n.label == "Meeting"]) == 3
+
+
+def test_bare_surname_is_not_the_person_introduced_as_a_relative():
+    text = (
+        "The militia, led by Yusuf Warsame Ali, agreed. Later Omar Ali, a brother of "
+        "the militia's leader, said it would not sign. Ali was not seen in public."
+    )
+    x = extraction(
+        "a1",
+        text,
+        actors=[("Yusuf Warsame Ali", "person"), ("Omar Ali", "person"), ("Ali", "person")],
+    )
+    x.mentions[2].start = text.index("Ali was")
+    x.mentions[2].end = x.mentions[2].start + 3
+    g = resolve([x])
+    assert together(g, "Actor", "Yusuf Warsame Ali", "Ali")
+    assert apart(g, "Actor", "Yusuf Warsame Ali", "Omar Ali")
+    # without the kinship apposition the nearest preceding full name wins
+    plain_text = text.replace(", a brother of the militia's leader,", "")
+    plain = extraction(
+        "a1",
+        plain_text,
+        actors=[("Yusuf Warsame Ali", "person"), ("Omar Ali", "person"), ("Ali", "person")],
+    )
+    bare = plain.mentions[2]
+    bare.start = plain_text.index("Ali was")
+    bare.end = bare.start + 3
+    assert together(resolve([plain]), "Actor", "Omar Ali", "Ali")
+
+
+def test_singular_and_plural_of_a_group_name_are_one_but_people_stay_apart():
+    a = extraction(
+        "a1",
+        "The Shabaab delegation left. The Shabaabs said no. William spoke to Williams.",
+        actors=[
+            ("Shabaab", "group"),
+            ("Shabaabs", "group"),
+            ("William", "person"),
+            ("Williams", "person"),
+        ],
+    )
+    g = resolve([a])
+    assert together(g, "Actor", "Shabaab", "Shabaabs")
+    assert apart(g, "Actor", "William", "Williams")
+
+
+def test_group_called_by_a_party_word_still_merges_across_articles():
+    a = extraction(
+        "a1",
+        "Talks with the ELN rebels resumed.",
+        actors=[("ELN", "organization"), ("rebels", "group")],
+    )
+    b = extraction(
+        "a2",
+        "The ELN rebels left. Elsewhere the National Liberation Army (ELN) spoke.",
+        actors=[("ELN", "organization"), ("rebels", "group")],
+    )
+    c = extraction(
+        "a3",
+        "The KLA rebels met the ELN.",
+        actors=[("KLA", "organization"), ("rebels", "group"), ("ELN", "organization")],
+    )
+    g = resolve([a, b, c])
+    eln = node_with(g, "Actor", "ELN")
+    assert len(eln) == 1 and "rebels" in eln[0].properties["aliases"]
+    assert apart(g, "Actor", "ELN", "KLA")
+
+
+def test_a_states_forces_described_in_lower_case_are_one_party_per_state():
+    a = extraction(
+        "a1",
+        "Syrian forces and Russian forces advanced against the rebels.",
+        actors=[("Syrian forces", "group"), ("Russian forces", "group"), ("rebels", "group")],
+    )
+    b = extraction(
+        "a2",
+        "The Syrian army denied it. The Sudanese Armed Forces were not involved.",
+        actors=[("Syrian army", "group"), ("Sudanese Armed Forces", "organization")],
+    )
+    g = resolve([a, b])
+    syrian = node_with(g, "Actor", "Syrian forces")
+    assert len(syrian) == 1 and "Syrian army" in syrian[0].properties["aliases"]
+    assert syrian[0].name == "Syrian army" and syrian[0].properties["kind"] == "group"
+    assert apart(g, "Actor", "Syrian forces", "Russian forces")
+    # a capitalised head is a proper name, not a description
+    saf = node_with(g, "Actor", "Sudanese Armed Forces")[0]
+    assert saf.name == "Sudanese Armed Forces" and saf.properties["kind"] == "organization"
+    # "Russian forces" lends no state: the rebels are not "Russian opposition"
+    assert node_with(g, "Actor", "rebels")[0].name != "Russian opposition"

@@ -20,13 +20,28 @@ Decisions worth knowing:
   (heads and modifiers in lexicon.yml). A form without a state takes the
   only state its article's collective forms name, else the only one the
   corpus's collective forms name, else stays state-less. "<leader> regime"
-  follows the leader's own role ("Syrian President"). Armies, militias and
-  named factions are never folded in.
+  follows the leader's own role ("Syrian President"). A state's forces
+  written as a description ("Syrian forces", "the Syrian army") are a third
+  family, one party per state, that takes a state from its article but lends
+  none; capitalised names ("Sudanese Armed Forces"), militias and named
+  factions are never folded in.
+- The text's own statements count as evidence: "X, better known as Y"
+  (alias cue words in lexicon.yml) joins Y to X, and Y seen alone in another
+  article follows; "Long Name (ACR)" defines ACR even with the initials
+  reordered (a name translated from another language); a generic party word
+  ("the guerrillas", "the army delegation") joins the one group its article
+  names for it ("<group> rebels" written together, or the one
+  "<demonym> ... Armed Forces" organisation). A person introduced as someone's
+  relative ("X, a brother of ...") is not the one a later bare surname means.
 - Meetings merge on the same round, overlapping dates, or (both undated)
-  two reports of a planned meeting; never across two rounds, two series,
-  dates that do not overlap or one article. Status: held > cancelled >
-  planned > unknown. Ceasefires merge on the same month, the same scope, or
-  (undated) the same meeting reported beside them.
+  two reports of a planned meeting; an undated report joins the one dated
+  meeting at its venue, of a fitting kind, that its article's publication
+  date fits (reported after it was held, announced before it); "The talks
+  began on <date>" dates the talks its article reports later. Never across
+  two rounds, two series, dates that do not overlap or one article (but for
+  the start-date statement). Status: held > cancelled > planned > unknown.
+  Ceasefires merge on the same month, the same scope, or (undated) the same
+  meeting reported beside them.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def analyse_actor(element: Element, votes: Counter[str]) -> None:
         element.shape, element.key, element.hard = "lex", f"body:{body}", "org"
     elif state:
         element.shape, element.key = "lex", f"state:{state}"
-    elif parse_collective(norm):
+    elif parse_collective(norm) and _described(element, parse_collective(norm)[0]):
         element.shape = "collective"
     elif parse_leader_collective(norm):
         element.shape, element.hard = "leader-collective", "org"
@@ -41,6 +41,15 @@ def analyse_actor(element: Element, votes: Counter[str]) -> None:
             element.shape, element.hard = "org", "org"
     else:
         element.shape = "single"
+
+
+def _described(element: Element, family: str) -> bool:
+    """A family of descriptions only ("Syrian forces") does not take a
+    proper name written with a capitalised head ("Sudanese Armed Forces");
+    one word says nothing ("Army chief ..." opens a sentence)."""
+    if family not in LEXICON.collective_lowercase_only:
+        return True
+    return all(len(s.split()) < 2 or not s.split()[-1][:1].isupper() for s in element.surfaces)
 
 
 def capitalised(surface: str) -> bool:

@@ -57,6 +57,7 @@ class Element:
     core: tuple[str, ...] = ()
     descriptor_of: str | None = None  # Venue "Kazakh capital" -> "place:Astana"
     forbid: dict[int, int] | None = None
+    relative: bool = False  # introduced as someone's brother, son, ...
     surface: str = ""  # the representative written form, set by `settle`
 
     def settle(self) -> None:
@@ -255,7 +256,9 @@ def cluster_kind(members: list[Element]) -> str:
     if any(e.hard == "person" for e in members):
         return "person"
     votes: Counter[str] = Counter()
-    for e in members:
+    # a generic word the cluster was called by ("the guerrillas") says
+    # nothing about what kind of actor the named group is
+    for e in [e for e in members if e.shape != "party-word"] or members:
         votes.update(e.kinds)
     if any(e.hard == "org" for e in members):
         votes.pop("person", None)

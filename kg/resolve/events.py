@@ -18,11 +18,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kg.model import MEETING_KINDS, Event, MergeReason
+from kg.resolve.lexicon import LEXICON
 from kg.resolve.names import normalize, slugify
 
 DATE_TOLERANCE_DAYS = 2
 RECENT_TRUCE_DAYS = 120
 PLANNED_WINDOW_DAYS = 30
+# an undated report joins a dated meeting at its venue when its article
+# appeared at most this long after the meeting ended (held or unknown) or
+# before it began (planned or unknown)
+REPORTED_AFTER_DAYS = 14
+ANNOUNCED_BEFORE_DAYS = 30
 _MEETING_STATUS_RANK = {"held": 3, "cancelled": 2, "planned": 1, "unknown": 0}
 _CEASEFIRE_STATUS_RANK = {"collapsed": 4, "in_force": 3, "agreed": 2, "proposed": 1, "unknown": 0}
 
@@ -102,7 +108,9 @@ class EventClusterer:
             x = self.parent[x]
         return x
 
-    def conflict(self, a: int, b: int, same_article_ok: bool = False) -> str | None:
+    def conflict(
+        self, a: int, b: int, same_article_ok: bool = False, dates_ok: bool = False
+    ) -> str | None:
         sa, sb = self.state[self.find(a)], self.state[self.find(b)]
         if sa.articles & sb.articles and not same_article_ok:
             return "same-article"
@@ -110,7 +118,7 @@ class EventClusterer:
             return "different-rounds"
         if sa.series and sb.series and not sa.series & sb.series:
             return "different-series"
-        if any(not _overlap(x, y) for x in sa.spans for y in sb.spans):
+        if not dates_ok and any(not _overlap(x, y) for x in sa.spans for y in sb.spans):
             return "different-dates"
         if self.label == "Ceasefire" and len(sa.months | sb.months) > 1:
             return "different-months"
@@ -118,11 +126,19 @@ class EventClusterer:
             return "different-venues"
         return None
 
-    def link(self, a: int, b: int, rule: str, score: float, same_article_ok: bool = False) -> None:
+    def link(
+        self,
+        a: int,
+        b: int,
+        rule: str,
+        score: float,
+        same_article_ok: bool = False,
+        dates_ok: bool = False,
+    ) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
-        why = self.conflict(a, b, same_article_ok)
+        why = self.conflict(a, b, same_article_ok, dates_ok)
         left, right = self.items[a].event.name, self.items[b].event.name
         if why:
             self.reasons.append(
@@ -135,6 +151,8 @@ class EventClusterer:
         s.articles |= o.articles
         s.rounds |= o.rounds
         s.spans += o.spans
+        if dates_ok and s.spans:  # one meeting over the whole stretch
+            s.spans = [(min(x[0] for x in s.spans), max(x[1] for x in s.spans))]
         s.venues |= o.venues
         s.series |= o.series
         s.months |= o.months
@@ -153,6 +171,7 @@ class EventClusterer:
 
 def cluster_meetings(items: list[EventItem]) -> EventClusterer:
     c = EventClusterer("Meeting", items)
+    _merge_opening_reports(c)
     _merge_article_duplicates(c)
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for item in items:
@@ -168,7 +187,93 @@ def cluster_meetings(items: list[EventItem]) -> EventClusterer:
                 if items[a].article != items[b].article:
                     pairs.setdefault((a, b), _meeting_score(items[a], items[b]))
     _merge(c, pairs)
+    _attach_undated_report(c)
     return c
+
+
+def _attach_undated_report(c: EventClusterer) -> None:
+    """An undated report ("the conference on Libya that Merkel hosted in
+    Berlin") joins the one dated meeting at the same venue whose kind fits
+    and whose dates its article's publication date fits: published at most
+    REPORTED_AFTER_DAYS after it (held or unknown), or at most
+    ANNOUNCED_BEFORE_DAYS before it (planned or unknown). Two such meetings
+    (two sessions in one city): it joins neither. No publication date: no
+    evidence, so no merge."""
+    dated: dict[str, list[int]] = defaultdict(list)
+    for item in c.items:
+        if item.venue and item.span():
+            dated[item.venue].append(item.index)
+    for item in c.items:
+        published = _parse(item.published)
+        if not (published and item.venue) or c.state[c.find(item.index)].spans:
+            continue
+        fitting = sorted(
+            {
+                c.find(other)
+                for other in dated.get(item.venue, [])
+                if c.items[other].article != item.article
+                and LEXICON.kinds_compatible(item.event.kind, c.items[other].event.kind)
+                and _reported_in_window(item.event.status, published, c.items[other].span())
+            }
+        )
+        fitting = [root for root in fitting if c.conflict(item.index, root) is None]
+        if len(fitting) == 1:
+            c.link(item.index, fitting[0], "undated-report-of-dated-meeting", 0.6)
+        for root in fitting if len(fitting) > 1 else []:
+            c.near_miss(item.index, root, "undated-report-of-dated-meeting; ambiguous", 0.6)
+
+
+def _reported_in_window(status: str, published: date, span: tuple[date, date] | None) -> bool:
+    if span is None:
+        return False
+    after = span[0] <= published <= span[1] + timedelta(days=REPORTED_AFTER_DAYS)
+    before = span[0] - timedelta(days=ANNOUNCED_BEFORE_DAYS) <= published <= span[0]
+    if status == "held":
+        return after
+    if status == "planned":
+        return before
+    return after or before
+
+
+def _merge_opening_reports(c: EventClusterer) -> None:
+    """ "The talks began on May 6." reports no new meeting: it dates the
+    start of the one meeting of that kind its article reports at a later
+    date ("signed on Saturday at talks brokered by ..."). The bare report
+    (no venue, no round, a start verb from the lexicon) joins it when
+    exactly one fits (one of the same kind first, then one of a compatible
+    kind); the two are one meeting from the earlier date on."""
+    by_article: dict[str, list[EventItem]] = defaultdict(list)
+    for item in c.items:
+        by_article[item.article].append(item)
+    for article in sorted(by_article):
+        members = by_article[article]
+        for item in members:
+            span = item.span()
+            if not span or item.venue or item.event.round is not None:
+                continue
+            if not _says_it_began(item.event.sentence):
+                continue
+            later = [
+                other.index
+                for other in members
+                if other is not item
+                and LEXICON.kinds_compatible(item.event.kind, other.event.kind)
+                and other.event.kind != "call"
+                and (other.span() or span)[0] > span[1]
+                and other.event.status in ("held", "unknown", item.event.status)
+            ]
+            same_kind = [i for i in later if c.items[i].event.kind == item.event.kind]
+            if len(same_kind) == 1:  # "the talks began": the talks, not a session
+                later = same_kind
+            if len(later) == 1:
+                c.link(later[0], item.index, "date-the-meeting-began", 0.8, True, True)
+            for other in later if len(later) > 1 else []:
+                c.near_miss(item.index, other, "date-the-meeting-began; ambiguous", 0.8)
+
+
+def _says_it_began(sentence: str) -> bool:
+    words = f" {' '.join(normalize(sentence).split())} "
+    return any(f" {normalize(cue)} " in words for cue in LEXICON.meeting_start_cues)
 
 
 def _merge_article_duplicates(c: EventClusterer) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kg.model import (
     MAX_EVIDENCE,
@@ -29,7 +30,7 @@ from kg.resolve import cluster as cl
 from kg.resolve import events as ev
 from kg.resolve import passes as ps
 from kg.resolve.lexicon import LEXICON
-from kg.resolve.names import clean_surface, initials, normalize, slugify
+from kg.resolve.names import clean_surface, normalize, slugify, spells_acronym
 from kg.resolve.overrides import AliasOverrides
 
 _NER_KIND = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
@@ -40,7 +41,9 @@ _INLINE_ACRONYM = re.compile(r"^(.*\S)\s*\(\s*([A-Za-z][A-Za-z.&\-]{1,9})\s*\)$"
 def build_graph(extractions: Sequence[Extraction], overrides: AliasOverrides | None) -> Graph:
     ordered = sorted(extractions, key=lambda x: (x.article.id, x.article.sha256))
     actors, venues, mention_index = _elements(ordered)
-    actor_c = _cluster_actors(actors, overrides)
+    named_as = _alias_cue_pairs(ordered, mention_index)
+    qualified = _qualified_party_words(ordered, mention_index)
+    actor_c = _cluster_actors(actors, overrides, named_as, qualified)
     venue_c = _cluster_venues(venues, overrides)
     nodes: list[Node] = [_article_node(x.article) for x in ordered]
     element_key: dict[tuple[str, int], str] = {}
@@ -100,12 +103,85 @@ def _elements(ordered: list[Extraction]):
             defined = _DEFINED_ACRONYM.match(text[m.end : m.end + 16]) if m.end >= 0 else None
             for acronym in filter(None, (inline, defined.group(1) if defined else None)):
                 key = normalize(acronym).replace(" ", "")
-                if key in initials(norm):  # "Syria (ISIS)" does not define ISIS
+                if spells_acronym(key, norm):  # "Syria (ISIS)" does not define ISIS
                     element.defined_acronyms = element.defined_acronyms | {key}
+            if kind == "person" and " " in surface and not element.relative and m.start >= 0:
+                element.relative = _introduced_as_relative(text, m.start, m.end)
             index[(x.article.id, m.key)] = (m.label, element.index)
     for element in where.values():
         element.settle()
     return by_label["Actor"], by_label["Venue"], index
+
+
+@lru_cache(maxsize=1)
+def _kin_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ ", a brother of ..." after a name; "his son " right before it."""
+    kin = "|".join(re.escape(k).replace(r"\ ", r"[\s\-]+") for k in LEXICON.kinship)
+    after = re.compile(rf"^\s*,[^.;]{{0,60}}?\b(?:{kin})\s+of\b", re.IGNORECASE)
+    before = re.compile(rf"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:{kin})\s*,?\s*$", re.I)
+    return after, before
+
+
+def _introduced_as_relative(text: str, start: int, end: int) -> bool:
+    if not LEXICON.kinship:
+        return False
+    after, before = _kin_patterns()
+    return bool(
+        after.match(text[end : end + 90]) or before.search(text[max(0, start - 40) : start])
+    )
+
+
+@lru_cache(maxsize=1)
+def _alias_cue() -> re.Pattern[str]:
+    """The gap between a name and its alias: "Name, better known as Alias"."""
+    cues = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in LEXICON.alias_cues)
+    return re.compile(rf"^\s*[,(\-\u2013\u2014]?\s*(?:{cues})\s*[\"\u201c]?\s*$", re.IGNORECASE)
+
+
+# what may follow an alias: the end of the apposition, never a possessive
+_ALIAS_END = re.compile(r"^(?:$|[\"\u201d]?\s*(?:[,.;:)\u2013\u2014]|\s-\s|\s+(?:and|who)\b))")
+
+
+def _alias_cue_pairs(
+    ordered: list[Extraction], index: dict[tuple[str, str], tuple[str, int]]
+) -> list[tuple[int, int]]:
+    """(name element, alias element) for every "X, known as Y" the text
+    writes between two consecutive actor mentions: the writer's own
+    statement that both name one actor."""
+    pairs: list[tuple[int, int]] = []
+    if not LEXICON.alias_cues:
+        return pairs
+    for x in ordered:
+        text = x.article.text
+        spans = sorted(
+            (m.start, m.end, m.key) for m in x.mentions if m.label == "Actor" and m.start >= 0
+        )
+        for (_, end, key), (start, alias_end, alias_key) in zip(spans, spans[1:], strict=False):
+            if start - end > 60 or not _alias_cue().match(text[end:start]):
+                continue
+            if not _ALIAS_END.match(text[alias_end : alias_end + 8]):
+                continue
+            left, right = index.get((x.article.id, key)), index.get((x.article.id, alias_key))
+            if left and right and left[1] != right[1]:
+                pairs.append((left[1], right[1]))
+    return pairs
+
+
+def _qualified_party_words(
+    ordered: list[Extraction], index: dict[tuple[str, str], tuple[str, int]]
+) -> list[tuple[int, int]]:
+    """(name element, party-word element) for every "<name> rebels" written
+    as two touching actor mentions (headline or body): the article calls
+    that group by the word."""
+    pairs: list[tuple[int, int]] = []
+    for x in ordered:
+        spans = sorted((m.start, m.end, m.key, m.text) for m in x.mentions if m.label == "Actor")
+        for (_, end, key, _), (start, _, word_key, word) in zip(spans, spans[1:], strict=False):
+            if 0 <= start - end <= 1 and LEXICON.party_word(normalize(word)):
+                left, right = index.get((x.article.id, key)), index.get((x.article.id, word_key))
+                if left and right and left[1] != right[1]:
+                    pairs.append((left[1], right[1]))
+    return pairs
 
 
 def _split_inline_acronym(surface: str) -> tuple[str, str | None]:
@@ -119,7 +195,12 @@ def _split_inline_acronym(surface: str) -> tuple[str, str | None]:
 # -- clustering -----------------------------------------------------------------------
 
 
-def _cluster_actors(elements: list[cl.Element], overrides: AliasOverrides | None):
+def _cluster_actors(
+    elements: list[cl.Element],
+    overrides: AliasOverrides | None,
+    named_as: Sequence[tuple[int, int]] = (),
+    qualified: Sequence[tuple[int, int]] = (),
+):
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for e in elements:
         votes[e.norm].update(e.kinds)
@@ -129,15 +210,18 @@ def _cluster_actors(elements: list[cl.Element], overrides: AliasOverrides | None
     c = cl.Clusterer("Actor", elements)
     ps.apply_overrides(c, overrides)
     ps.key_pass(c, "lexicon")
+    ps.party_word_pass(c, qualified)
     ps.collective_pass(c)
     # full names first, so that a surname meets one cluster per person
     ps.exact_pass(c, frozenset({"full", "org", "lex", "collective", "other"}))
     ps.particle_pass(c)
     ps.fuzzy_person_pass(c)
     ps.in_article_pass(c)
+    ps.alias_cue_pass(c, named_as)
     ps.fuzzy_org_pass(c)
     ps.acronym_pass(c)
     ps.surname_pass(c)
+    ps.known_short_form_pass(c)
     ps.leftover_pass(c)
     ps.leader_pass(c)
     return c

@@ -55,10 +55,39 @@ class Lexicon:
     collective_canonical: dict[str, str] = field(default_factory=dict)
     collective_stateless: dict[str, str] = field(default_factory=dict)
     collective_modifiers: frozenset[str] = frozenset()
+    # families whose forms are descriptions only (a capitalised head is a name)
+    collective_lowercase_only: frozenset[str] = frozenset()
+    # families whose forms do not lend their state to the article's others
+    collective_no_lending: frozenset[str] = frozenset()
     leader_heads: dict[str, str] = field(default_factory=dict)
     org_keywords: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
+    alias_cues: tuple[str, ...] = ()  # lower case, as written ("a.k.a.")
+    party_word_family: dict[str, str] = field(default_factory=dict)  # "guerrillas" -> "rebel"
+    party_word_heads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    party_word_suffixes: frozenset[str] = frozenset()
+    meeting_kind_groups: tuple[frozenset[str], ...] = ()
+    meeting_start_cues: tuple[str, ...] = ()
+    kinship: tuple[str, ...] = ()
+
+    def kinds_compatible(self, a: str | None, b: str | None) -> bool:
+        """Could two reports giving these meeting kinds be of one meeting?"""
+        if not a or not b or a == b:
+            return True
+        if "meeting" in (a, b):
+            return "call" not in (a, b)
+        return any(a in group and b in group for group in self.meeting_kind_groups)
+
+    def party_word(self, norm: str) -> str | None:
+        """The family of a generic party form: "army delegation" -> "army"."""
+        family = self.party_word_family.get(norm)
+        if family is None:
+            head, _, suffix = norm.rpartition(" ")
+            if suffix in self.party_word_suffixes:
+                family = self.party_word_family.get(head)
+        return family
+
     stopwords: frozenset[str] = _STOPWORDS
 
     def state_in_role(self, role: str) -> str | None:
@@ -93,6 +122,21 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     lex.org_keywords = frozenset(_norm(w) for w in data.get("org_keywords", []))
     lex.particles = frozenset(_norm(w) for w in data.get("particles", []))
     lex.titles = frozenset(_norm(w) for w in data.get("titles", []))
+    for family, spec in (data.get("party_words") or {}).items():
+        for word in spec.get("words", []):
+            lex.party_word_family.setdefault(_norm(word), family)
+        lex.party_word_heads[family] = tuple(_norm(h) for h in spec.get("heads", []))
+    lex.party_word_suffixes = frozenset(_norm(w) for w in data.get("party_word_suffixes", []))
+    lex.meeting_kind_groups = tuple(
+        frozenset(_norm(k) for k in group) for group in data.get("meeting_kind_groups", [])
+    )
+    lex.meeting_start_cues = tuple(
+        " ".join(c.lower().split()) for c in data.get("meeting_start_cues", [])
+    )
+    lex.kinship = tuple(sorted({_norm(w) for w in data.get("kinship", [])}, key=len, reverse=True))
+    lex.alias_cues = tuple(
+        sorted({" ".join(c.lower().split()) for c in data.get("alias_cues", [])})
+    )
     return lex
 
 
@@ -119,6 +163,10 @@ def _add_collectives(lex: Lexicon, data: dict) -> None:
             continue
         lex.collective_canonical[family] = spec["canonical"]
         lex.collective_stateless[family] = spec["stateless"]
+        if not spec.get("proper_names", True):
+            lex.collective_lowercase_only |= {family}
+        if not spec.get("lends_state", True):
+            lex.collective_no_lending |= {family}
         for head in spec.get("heads", []):
             lex.collective_heads.setdefault(_norm(head), family)
 

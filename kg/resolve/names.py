@@ -199,6 +199,33 @@ def initials(norm: str) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 2)
 
 
+@lru_cache(maxsize=65536)
+def spells_acronym(acronym: str, norm: str) -> bool:
+    """Does the long name `norm` define the acronym key `acronym` written in
+    brackets after it? Its initials, in order or reordered, with at most one
+    letter of a longer acronym not among them: an acronym kept from the name
+    in another language uses that language's words and order
+    ("revolutionary armed forces of colombia" (FARC), "national liberation
+    army" (ELN), "kurdistan workers party" (PKK)). A one-word name defines
+    nothing ("Syria (ISIS)"), nor a name sharing too few letters
+    ("syrian democratic forces" (YPG))."""
+    keys = initials(norm)
+    if acronym in keys:
+        return True
+    return len(acronym) >= 3 and any(_shared_letters(acronym, k) >= len(acronym) - 1 for k in keys)
+
+
+def _shared_letters(acronym: str, initials_key: str) -> int:
+    """Letters of the acronym found among the initials, each used once."""
+    pool = list(initials_key)
+    shared = 0
+    for letter in acronym:
+        if letter in pool:
+            pool.remove(letter)
+            shared += 1
+    return shared
+
+
 @lru_cache(maxsize=262144)
 def slugify(text: str) -> str:
     """Stable ids: "Bashar al-Jaafari" -> "bashar-al-jaafari"."""

@@ -1,8 +1,9 @@
 """The passes that propose links between elements, strongest first.
 
-User overrides, lexicon identities, collective parties, evidence inside one
-article (surname -> the full name the article gives, acronym -> its
-definition), exact and particle-insensitive names across articles,
+User overrides, lexicon identities, generic party words, collective
+parties, evidence inside one article (surname -> the full name the article
+gives, acronym -> its definition, "X, known as Y"), exact and
+particle-insensitive names across articles,
 transliteration/fuzzy names within blocks, acronyms, then bare surnames and
 "<leader> regime" forms. A short form (a bare surname, "S. Lavrov", an
 undefined acronym, a name without its middle name) joins a cluster only
@@ -69,19 +70,68 @@ def key_pass(c: Clusterer, rule: str) -> None:
     c.link_groups((groups[k] for k in sorted(groups)), rule, 1.0)
 
 
+def party_word_pass(c: Clusterer, qualified: Iterable[tuple[int, int]]) -> None:
+    """ "the guerrillas", "the army delegation": a generic party word joins
+    the one group its own article names for it (a group written right before
+    a word of the family, "<group> rebels"; else, for families with name
+    heads, the one "<demonym> ... Armed Forces" organisation of the article).
+    Resolved words leave the collective-party treatment for this article."""
+    by_article: dict[str, list[Element]] = defaultdict(list)
+    for e in c.elements:
+        by_article[e.article].append(e)
+    named: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for group, word in qualified:
+        g, w = c.elements[group], c.elements[word]
+        family = LEXICON.party_word(w.norm)
+        if family and g.hard != "person" and not LEXICON.party_word(g.norm) and not g.key:
+            named[(g.article, family)].add(group)
+    for article in sorted(by_article):
+        members = by_article[article]
+        for e in members:
+            family = LEXICON.party_word(e.norm)
+            if not family or e.key:
+                continue
+            groups = named.get((article, family)) or _headed_groups(members, family)
+            if len(groups) == 1:
+                e.shape = "party-word"
+                c.link(e.index, next(iter(groups)), "party-word-of-named-group", 0.8)
+
+
+def _headed_groups(members: list[Element], family: str) -> set[int]:
+    """Organisations of one article named "<state or demonym> ... <head>"."""
+    heads = LEXICON.party_word_heads.get(family, ())
+    found = set()
+    for e in members:
+        words = e.norm.split()
+        if e.hard == "person" or len(words) < 2 or LEXICON.party_word(e.norm):
+            continue
+        if any(e.norm.endswith(" " + h) for h in heads) and _starts_with_state(words):
+            found.add(e.index)
+    return found
+
+
+def _starts_with_state(words: list[str]) -> bool:
+    return any(LEXICON.state_of(" ".join(words[:size])) for size in (1, 2, 3))
+
+
 def collective_pass(c: Clusterer) -> None:
     """Give collective forms their (family, state) identity. The state is the
     form's own, else the only one the article's collective forms name, else
     the only one the whole corpus's collective forms name, else none."""
     parsed = {e.index: parse_collective(e.norm) for e in c.elements if e.shape == "collective"}
     per_article: dict[str, set[str]] = defaultdict(set)
-    for index, (_, state) in parsed.items():
-        if state:
+    per_family: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for index, (family, state) in parsed.items():
+        if state and family not in LEXICON.collective_no_lending:
             per_article[c.elements[index].article].add(state)
+        elif state:  # lends only to its own family ("Sudan's army" ... "the army")
+            per_family[(c.elements[index].article, family)].add(state)
     corpus = set().union(*per_article.values()) if per_article else set()
     for index, (family, state) in parsed.items():
         element = c.elements[index]
-        local = per_article.get(element.article, set())
+        local = per_article.get(element.article, set()) | per_family.get(
+            (element.article, family), set()
+        )
         if not state and len(local) == 1:
             state = next(iter(local))
         elif not state and not local and len(corpus) == 1:
@@ -105,6 +155,28 @@ def in_article_pass(c: Clusterer) -> None:
                 _link_acronym_in_article(c, element, members)
 
 
+def alias_cue_pass(c: Clusterer, pairs: Iterable[tuple[int, int]]) -> None:
+    """ "Rodrigo Londono, better known as Timochenko": the text itself says
+    the two forms name one actor (the pairs come from the cue words of the
+    lexicon); the cannot-link checks still apply."""
+    for name, alias in sorted(set(pairs)):
+        c.link(name, alias, "known-as-in-text", 0.95)
+
+
+def known_short_form_pass(c: Clusterer) -> None:
+    """A one-word form seen nowhere near a full name in its article (a
+    nickname, a surname) joins the one person cluster that the same form
+    already joined in another article; two such people: neither."""
+    resolved = _roots_by(
+        c,
+        (e for e in c.elements if e.shape == "single" and c.uf.has_fullname(e.index)),
+        lambda e: [e.norm],
+    )
+    for e in c.elements:
+        if e.shape == "single" and not c.uf.has_fullname(e.index) and e.norm in resolved:
+            c.attach_if_unique(e.index, resolved[e.norm], "short-form-resolved-elsewhere", 0.85)
+
+
 def _partial_of(element: Element, full_index: int, c: Clusterer) -> bool:
     full = c.elements[full_index]
     if not part_compatible(element.core[-1], full.core[-1]):
@@ -120,6 +192,12 @@ def _link_in_article(c: Clusterer, element: Element, candidates: list[int]) -> N
         return
     if len(roots) == 1:
         c.link(element.index, candidates[0], "same-article-partial-name", 1.0)
+        return
+    principal = [f for f in candidates if not c.elements[f].relative]
+    if len(principal) < len(candidates) and len(c.roots(principal)) == 1:
+        # "Abdelrahim X, a brother of the leader, ..." then "X said": the
+        # bare surname is the one who was not introduced as a relative
+        c.link(element.index, principal[0], "same-article-not-the-relative", 0.9)
         return
     before = [f for f in candidates if c.elements[f].first_offset <= element.first_offset]
     if before:
@@ -230,7 +308,7 @@ def acronym_pass(c: Clusterer) -> None:
         (e for e in c.elements if e.shape in ("org", "lex") and len(e.norm.split()) >= 2),
         lambda e: initials(e.norm) | e.defined_acronyms,
     )
-    alone = _short_only_roots(c, {"acronym"})
+    alone = _short_only_roots(c, {"acronym", "party-word"})
     for e in c.elements:
         if e.shape == "acronym" and c.uf.find(e.index) in alone:
             key = e.norm.replace(" ", "")
@@ -269,10 +347,27 @@ def surname_pass(c: Clusterer) -> None:
 def leftover_pass(c: Clusterer) -> None:
     """Remaining short forms with the same spelling are one node ("Assad"
     seen without evidence in three articles is one ambiguous node)."""
-    alone = _short_only_roots(c, {"single", "initial", "acronym"})
-    chosen = [e for e in c.elements if c.uf.find(e.index) in alone]
+    # a generic word a group was called by ("ELN rebels") keeps its cluster
+    # short, but is never itself grouped by spelling across articles
+    alone = _short_only_roots(c, {"single", "initial", "acronym", "party-word"})
+    chosen = [e for e in c.elements if c.uf.find(e.index) in alone and e.shape != "party-word"]
     groups = _group_by(chosen, lambda e: e.norm)
     c.link_groups((groups[k] for k in sorted(groups)), "same-normalised-form", 1.0)
+    plural_pass(c, [e for e in chosen if e.shape == "single"])
+
+
+def plural_pass(c: Clusterer, singles: list[Element]) -> None:
+    """ "Houthi" / "Houthis": one-word names of a group in the singular and
+    the plural are one actor, unless either was ever read as a person
+    ("William" / "Williams" stay apart)."""
+    groups = _group_by(
+        (e for e in singles if e.norm.isalpha() and not e.kinds.get("person")),
+        lambda e: e.norm.removesuffix("s"),
+    )
+    for key in sorted(groups):
+        forms = {c.elements[i].norm for i in groups[key]}
+        if len(forms) > 1:
+            c.link_groups([groups[key]], "singular-and-plural", 0.9)
 
 
 def descriptor_pass(c: Clusterer) -> None:
