@@ -23,8 +23,17 @@ def _compatible(cluster: Cluster, ref: Ref) -> bool:
     if event.label != ref.label:
         return False
     if ref.label == "Ceasefire":
-        if cluster.refs[0].family != ref.family or ref.marker == "new":
+        first = cluster.refs[0]
+        if first.family != ref.family:
             return False
+        if ref.marker == "new" and first.marker != "new":
+            return False  # "a new truce" is not the one before; the headline's new one is
+        if (ref.marker == "earlier") != (first.marker == "earlier"):
+            return False  # "violating a previous ceasefire"
+        exclusive = {"unilateral", "bilateral"}
+        if ref.scope in exclusive and cluster.event.scope in exclusive:
+            if ref.scope != cluster.event.scope:
+                return False  # a party's own unilateral truce is not the bilateral one
         held = cluster_cues(cluster)
         if ("collapsed" in held and "proposed" in ref.cues) or (
             "proposed" in held and "collapsed" in ref.cues
@@ -37,12 +46,16 @@ def _compatible(cluster: Cluster, ref: Ref) -> bool:
         return False
     if ref.venue_name and cluster.venue_name and ref.venue_name != cluster.venue_name:
         return False
+    if ref.country and cluster.country and ref.country != cluster.country:
+        return False  # "talks in Sweden" are not the ones in Geneva
     if ref.round and event.round and ref.round != event.round:
         return False
     if ref.date and cluster.month and ref.date.start[:7] != cluster.month:
-        return False
+        if not (ref.start_only and _began_before(event, ref.date.start)):
+            return False
     if ref.date and ref.date.precision == "day" and not _within(event, ref.date.start):
-        return False
+        if not (ref.start_only and _began_before(event, ref.date.start)):
+            return False
     first = cluster.refs[0]
     if ref.marker == "past" or first.marker == "past":
         return ref.marker == first.marker
@@ -51,6 +64,15 @@ def _compatible(cluster: Cluster, ref: Ref) -> bool:
     if (ref.marker == "earlier") != (first.marker == "earlier"):
         return False
     return True
+
+
+def _began_before(event: Event, day: str) -> bool:
+    """'The talks began on May 6' and the talks dated May 20: one round of
+    talks can run for weeks before the day the article reports."""
+    if event.start_date is None:
+        return False
+    gap = (date.fromisoformat(event.start_date) - date.fromisoformat(day)).days
+    return 0 < gap <= 31
 
 
 def _within(event: Event, day: str) -> bool:
@@ -97,6 +119,7 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
     main: dict[str, Cluster] = {}
     recent: dict[str, Cluster] = {}
     by_head: dict[str, tuple[Cluster, int]] = {}
+    deferred: list[tuple[Ref, Span]] = []
     sent_no = {s.start: i for i, s in enumerate(state.doc.sents)}
     for ref, sent in refs:
         label = ref.label
@@ -110,7 +133,13 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
             and ref.label == "Meeting"
         ):
             if ref.kind != "call" and not ref.participants:
-                continue  # "the next round" with nothing known: not an event
+                planned = _latest_planned(clusters, ref)
+                if planned is not None:  # "would not attend further talks": the one announced
+                    _absorb(state, planned, ref, sent)
+                    continue
+                if "planned" not in ref.cues or ref.kind not in ("talks", "summit", "conference"):
+                    continue  # "the next round" with nothing known: not an event of its own
+                # "they will meet again for a new round": a coming meeting of its own
         head = ref.anchor.lemma_.lower()
         here = sent_no.get(sent.start, 0)
         if ref.kind == "call":
@@ -149,6 +178,7 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
             if target is None and main.get(label) is not None and label == "Meeting":
                 continue  # a bare mention that fits no meeting of the article
             if target is None and ref.generic:
+                deferred.append((ref, sent))  # "the deal" before the truce is named
                 continue
         else:
             ordered = [main.get(label)] + [
@@ -186,7 +216,10 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
             clusters.append(target)
             if (
                 label not in main
-                and ref.marker not in ("new", "past", "earlier")
+                and (
+                    ref.marker not in ("new", "past", "earlier")
+                    or (label == "Ceasefire" and ref.marker == "new")  # "agree new truce"
+                )
                 and ref.kind != "call"
             ):
                 main[label] = target
@@ -194,7 +227,25 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
         if ref.kind != "call":
             recent[label] = target
             by_head[head] = (target, here)
+    truce = main.get("Ceasefire")
+    for ref, sent in deferred:  # a headline's 'UN-brokered deal' is the truce named later
+        if truce is not None and _compatible(truce, ref):
+            _absorb(state, truce, ref, sent)
     return clusters
+
+
+def _latest_planned(clusters: list[Cluster], ref: Ref) -> Cluster | None:
+    """The article's last meeting announced as coming (a 'next'/'new' one, or
+    one with a planned cue), which a bare 'further talks' refers back to."""
+    for cluster in reversed(clusters):
+        if cluster.event.label != "Meeting" or cluster.event.kind == "call":
+            continue
+        cues = cluster_cues(cluster)
+        if "held" in cues and "planned" not in cues:
+            continue
+        if cluster.refs[0].marker == "new" or "planned" in cues:
+            return cluster if _kind_fits(cluster, ref) else None
+    return None
 
 
 _KIND_RANK = {"meeting": 1, "talks": 2, "conference": 3, "summit": 4, "call": 5}
@@ -207,12 +258,21 @@ def _absorb(state: State, cluster: Cluster, ref: Ref, sent: Span) -> None:
     cluster.last_sent = sent.start
     if ref.kind and _KIND_RANK.get(ref.kind, 0) > _KIND_RANK.get(event.kind or "", 0):
         event.kind = ref.kind  # "the Sochi summit" is a summit even if also called talks
-    if ref.venue_key and event.venue_key is None:
+    if ref.venue_key and (
+        event.venue_key is None
+        or (  # "in Kuwait" then "in Kuwait City": the venue by its full name
+            ref.venue_name == cluster.venue_name
+            and state.by_key[event.venue_key].text != cluster.venue_name
+            and state.by_key[ref.venue_key].text == ref.venue_name
+        )
+    ):
         event.venue_key = ref.venue_key
         cluster.venue_name = ref.venue_name
         cluster.venue_sentence = sent
     if ref.round and event.round is None:
         event.round = ref.round
+    if ref.country and cluster.country is None:
+        cluster.country = ref.country
     if ref.series_city and event.series is None:
         event.series = f"{ref.series_city} talks"
     if ref.scope and event.scope is None:
@@ -222,6 +282,10 @@ def _absorb(state: State, cluster: Cluster, ref: Ref, sent: Span) -> None:
             if event.date is None or (ref.date.precision == "day" and len(event.date) == 10):
                 event.date = ref.date.start
             cluster.month = ref.date.start[:7]
+        elif ref.date.precision == "day" and ref.start_only and event.start_date:
+            if ref.date.start < event.start_date:
+                event.end_date = event.end_date or event.start_date
+                event.start_date = ref.date.start
         elif ref.date.precision == "day" and ref.end_only:
             if event.end_date is None:
                 event.end_date = ref.date.start

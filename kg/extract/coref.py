@@ -32,6 +32,10 @@ class Context:
         self.sent_ceasefires: dict[int, list[str]] = {}
         self.main_meeting: str | None = None
         self.calls: list[tuple[Ref, str]] = []
+        # meetings called off for good (not merely postponed): nobody attends them
+        self.scrapped: set[str] = {
+            c.event.key for c, _ in clusters if any("scrapped" in r.cues for r in c.refs)
+        }
         self.verb_meetings: list[tuple[Ref, str]] = []
         for cluster, refs in clusters:
             key = cluster.event.key
@@ -86,6 +90,13 @@ def actors(ctx: Context, token: Token | None, expand: bool = True) -> list[str]:
         antecedent = token.head.head
         if antecedent.dep_ == "appos" and actor_one(ctx, antecedent) is None:
             antecedent = antecedent.head
+        if (
+            antecedent.lower_ in ("those", "ones")
+            and antecedent.dep_ == "pobj"
+            and antecedent.head.lower_ == "among"
+        ):  # "X, Y and Z were among those who attended"
+            verb = antecedent.head.head
+            return [k for c in verb.children if c.dep_ == "nsubj" for k in actors(ctx, c)]
         # "Kerry and Lavrov, who were chairing" is both; "Turkey, which backs X,
         # and Russia" is Turkey alone: a singular verb keeps the conjuncts out
         return actors(ctx, antecedent, expand and not _singular_verb(token.head))
@@ -110,7 +121,7 @@ def actors(ctx: Context, token: Token | None, expand: bool = True) -> list[str]:
     own = ctx.state.mention_at(token)
     own_kind = ctx.state.by_key[own].kind if own and own in ctx.state.by_key else None
     for child in token.children:
-        if child.dep_ == "appos":
+        if child.dep_ == "appos" and own_kind != "person":  # "X, head of Y": Y is not X
             for key in actors(ctx, child):
                 # "Egypt and Qatar, Egyptian Foreign Minister X told ...": a person is
                 # never in apposition to a state; that is a misparse
@@ -128,27 +139,44 @@ _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "b
 def _numbered_group(ctx: Context, token: Token) -> list[str]:
     """'the three powers', 'the two sides': the last list of exactly that many
     parties named in this or the four previous sentences."""
-    if (
-        token.lemma_.lower() not in ctx.state.lex.set("group_reference_nouns")
-        or token.tag_ != "NNS"
-    ):
-        return []
-    size = next(
-        (
-            _NUMBERS.get(c.lower_, int(c.text) if c.text.isdigit() else 0)
-            for c in token.children
-            if c.dep_ in ("nummod", "det", "predet") and (c.lower_ in _NUMBERS or c.text.isdigit())
-        ),
-        0,
-    )
+    nouns = ctx.state.lex.set("group_reference_nouns")
+    size = 0
+    if token.lower_ == "both":  # "both of Sudan's warring sides"
+        of = [p for c in token.children if c.lower_ == "of" for p in c.children]
+        if any(p.lemma_.lower() in nouns for p in of):
+            size = 2
+    elif token.lemma_.lower() in nouns and token.tag_ == "NNS":
+        size = next(
+            (
+                _NUMBERS.get(c.lower_, int(c.text) if c.text.isdigit() else 0)
+                for c in token.children
+                if c.dep_ in ("nummod", "det", "predet")
+                and (c.lower_ in _NUMBERS or c.text.isdigit())
+            ),
+            0,
+        )
+        if size == 0 and any(c.lower_ in ("warring", "rival") for c in token.children):
+            size = 2  # "the warring sides"
     if size < 2:
         return []
     i = ctx.sent_index.get(token.sent.start, 0)
-    for sent in [ctx.sent_list[j] for j in range(i, max(i - 5, -1), -1)]:
+    before = [ctx.sent_list[j] for j in range(i, max(i - 5, -1), -1)]
+    after = ctx.sent_list[i + 1 : i + 3]  # a lead that names the sides only next
+    speakers = {  # "X and Y said that both sides ...": the speakers are not the sides
+        t.i
+        for a in token.ancestors
+        if a.lemma_.lower() in ctx.state.lex.set("speech_verbs")
+        for c in a.children
+        if c.dep_.startswith("nsubj")
+        for t in c.subtree
+    }
+    for sent in before + after:
         best: list[str] = []
         for tok in sent:
-            if tok.i >= token.i:
+            if tok.i >= token.i and sent.start <= token.i:
                 break
+            if tok.i in speakers:
+                continue
             key = ctx.state.mention_at(tok)
             if not key or ctx.state.by_key[key].kind not in ("country", "organization", "group"):
                 continue
@@ -157,6 +185,8 @@ def _numbered_group(ctx: Context, token: Token) -> list[str]:
             ]
             if len(dict.fromkeys(group)) == size and tok.dep_ != "conj":
                 best = list(dict.fromkeys(group))
+                if sent.start > token.i:
+                    return best  # looking ahead: the first list named is the one meant
         if best:
             return best
     return []
@@ -189,6 +219,9 @@ def _coordinated(token: Token) -> list[Token]:
 
 def actor_one(ctx: Context, token: Token, depth: int = 0) -> str | None:
     state = ctx.state
+    own = _own_party(ctx, token, depth)
+    if own:
+        return own
     key = state.mention_at(token)
     if key and state.by_key[key].label == "Actor":
         return key
@@ -199,6 +232,11 @@ def actor_one(ctx: Context, token: Token, depth: int = 0) -> str | None:
         return actor_one(ctx, token.head.head, depth + 1)
     if lower in _PERSON_PRONOUNS | _THING_PRONOUNS:
         return _pronoun(ctx, token)
+    if lower in ctx.state.lex.set("org_words"):
+        for child in token.children:  # "the Houthi movement" where NER kept "Houthi"
+            key = state.mention_at(child) if child.dep_ == "compound" else None
+            if key and state.by_key[key].kind in ("organization", "group"):
+                return key
     if any(c.lower_ == "the" for c in token.children) and lower in ctx.state.lex.set("org_words"):
         return _definite_org(ctx, token)  # "a meeting of the group" -> "... Support Group"
     if (
@@ -243,6 +281,43 @@ def actor_one(ctx: Context, token: Token, depth: int = 0) -> str | None:
     return None
 
 
+def _own_party(ctx: Context, token: Token, depth: int) -> str | None:
+    """'his group', 'whose government': the party the person speaks for."""
+    lower = token.lower_
+    if depth > 2:
+        return None
+    owner = next(
+        (c for c in token.children if c.dep_ == "poss" and c.lower_ in ("his", "her", "whose")),
+        None,
+    )
+    if owner is not None and lower in ctx.state.lex.set("own_party_nouns"):
+        if owner.lower_ == "whose":  # "Wallstrom, whose government hosted the talks"
+            clause = token.head if token.head.dep_ == "relcl" else None
+            person = actor_one(ctx, clause.head, depth + 1) if clause is not None else None
+        else:
+            person = _pronoun(ctx, owner, person=True)  # "his group would not attend"
+        if person and ctx.state.by_key[person].kind == "person":
+            return _represented(ctx, person)
+    return None
+
+
+def _represented(ctx: Context, person: str | None) -> str | None:
+    """The party a person speaks for (their REPRESENTS fact), if any."""
+    if person is None:
+        return None
+    state = ctx.state
+    name = state.by_key[person].text
+    same = (
+        {  # "Pashinyan" is the "Nikol Pashinyan" whose role was read earlier
+            m.key
+            for m in state.mentions
+            if m.kind == "person" and m.text.split()[-1:] == name.split()[-1:]
+        }
+        | {person}
+    )
+    return next((f.end for f in state.facts if f.type == "REPRESENTS" and f.start in same), None)
+
+
 def _definite_org(ctx: Context, token: Token) -> str | None:
     """'the group', 'the coalition': the latest organisation named before
     whose name ends in that word."""
@@ -257,13 +332,13 @@ def _definite_org(ctx: Context, token: Token) -> str | None:
     return best
 
 
-def _pronoun(ctx: Context, token: Token) -> str | None:
+def _pronoun(ctx: Context, token: Token, person: bool | None = None) -> str | None:
     """Nearest plausible antecedent before the pronoun: a person for he/she,
     else a subject (or relative-clause head) that is a state or party, or a
     demonym of a named state ('Russian attempts to turn itself ... its');
     in the previous sentence only its subjects count."""
     state = ctx.state
-    person = token.lower_ in _PERSON_PRONOUNS
+    person = token.lower_ in _PERSON_PRONOUNS if person is None else person
     sent_i = ctx.sent_index.get(token.sent.start, 0)
     sents = [token.sent] + ([ctx.sent_list[sent_i - 1]] if sent_i > 0 else [])
     for sent in sents:

@@ -52,10 +52,16 @@ def extract_actors(state: State) -> None:
         if _actor_from_ent(state, ent):
             taken.update(range(ent.start, ent.end))
     _parties(state, taken)
+    _consistent_groups(state)
     pending = [r for m in list(state.mentions) if m.kind == "person" and (r := _role(state, m.key))]
     _drop_idle_countries(state)
     for key, tokens, pronoun in pending:
-        party = _role_party(state, tokens, pronoun, key) or _sentence_state(state, key)
+        party = (
+            _role_party(state, tokens, pronoun, key)
+            or _of_party(state, tokens)
+            or _sentence_state(state, key)
+            or _sole_government(state, key)
+        )
         if party:
             start, _ = state.mention_tokens[key]
             state.add_fact("REPRESENTS", key, party, state.doc[start].sent)
@@ -78,11 +84,22 @@ def _actor_from_ent(state: State, ent: Span) -> bool:
         state.country_keys.setdefault(country, mention)
         return True
     if label == "ORG":
-        if text.lower() in lex.ignore_orgs or re.search(r"\d|Resolution", text):
+        if (
+            text.lower() in lex.ignore_orgs
+            or re.search(r"\d|Resolution", text)
+            or any(text.endswith(suffix) for suffix in lex.words["media_suffixes"])
+        ):
             return False
         if text in lex.country_by_demonym or text.lower() in lex.set("role_words"):
             return False
-        if text not in lex.org_by_alias and _affiliation_only(state, ent):
+        if text.lower() in lex.set("delegate_nouns") | lex.set("title_complements"):
+            return False  # "Leaders of Russia, Turkey ..." opening a sentence; "Energy Minister"
+        if (
+            text not in lex.org_by_alias
+            and _affiliation_only(state, ent)
+            and sum(clean_name(e.text) == text for e in state.ents) < 2
+            and not _defines_acronym(ent)
+        ):
             return False
         match = re.search(r"(\w+)['’]s?\s+(?=[A-Z])", text)
         owner = match.group(1).lower() if match else ""
@@ -106,10 +123,21 @@ def _actor_from_ent(state: State, ent: Span) -> bool:
         mention = _emit(state, ent, text, "country")
         state.country_keys.setdefault(lex.country_by_demonym[text], mention)
         return True
-    if label in ("LOC", "NORP") and text in ("West", "the West"):
-        _emit(state, ent, text, "group")
+    if label in ("LOC", "NORP") and text in set(lex.words["blocs"].values()):
+        _emit(state, ent, text, "group")  # "the West"
         return True
     return False
+
+
+def _consistent_groups(state: State) -> None:
+    """'Houthis walk out' (headline, no article) is the group 'the Houthis'
+    names later; 'Houthi negotiators' names it too: one article, one kind."""
+    groups = {m.text for m in state.mentions if m.kind == "group"}
+    for mention in state.mentions:
+        if mention.kind == "group" or " " in mention.text:
+            continue
+        if mention.text in groups or (mention.text + "s") in groups:
+            mention.kind = "group"
 
 
 def _plural_state(state: State, ent: Span, text: str) -> bool:
@@ -232,6 +260,18 @@ def _drop_idle_countries(state: State) -> None:
             state.country_keys[country] = mention.key
 
 
+def _defines_acronym(ent: Span) -> bool:
+    """'... Government of National Accord (GNA)': a name the article defines
+    an acronym for is one it goes on to use, not a mere affiliation."""
+    doc = ent.doc
+    return (
+        ent.end + 2 < len(doc)
+        and doc[ent.end].text == "("
+        and doc[ent.end + 1].is_upper
+        and doc[ent.end + 2].text == ")"
+    )
+
+
 def _affiliation_only(state: State, ent: Span) -> bool:
     """An organisation named only inside a person's description ('Naumkin,
     the head of the Moscow-based Institute for ...') is an affiliation."""
@@ -303,10 +343,11 @@ def _parties(state: State, taken: set[int]) -> None:
     boycott", "Regime supporters", "a government push") is not a new surface
     form: it points at the article's fuller mention of the same family."""
     modifiers: list[tuple[Span, str]] = []
+    named_cores: set[str] = set()
     for span in state.doc.spans.get(SPANS_KEY, []):  # once per article
         if span.label_ != "PARTY" or span.sent.start in state.skipped_sents:
             continue
-        if any(i in taken for i in range(span.start, span.end)):
+        if any(i in taken for i in range(_led_start(state, span), span.end)):
             continue
         family = _family(state, span)
         root = span[-1]
@@ -322,9 +363,17 @@ def _parties(state: State, taken: set[int]) -> None:
             modifiers.append((span, family))
             continue
         if len(span) == 1 and span[0].lower_ in state.lex.parties["needs_context"]:
-            if not (
-                span[0].dep_.startswith("nsubj")
-                and span[0].lower_ in state.lex.parties["acting_alone"]
+            owner = _state_owner(state, span[0])
+            if span[0].lower_ in named_cores:
+                pass  # "the separatists" after "Russian-backed separatists"
+            elif owner is not None:
+                span = state.doc[owner : span.end]  # "Sudan's army"
+            elif not (
+                (
+                    span[0].dep_.startswith("nsubj")
+                    and span[0].lower_ in state.lex.parties["acting_alone"]
+                )
+                or _backed(state, span[0])
             ):
                 continue  # "fighters", "separatists": too vague alone; "the army said" acts
         if _describes_named_org(span):
@@ -332,6 +381,8 @@ def _parties(state: State, taken: set[int]) -> None:
         span = _strip_premods(state, span)
         text = clean_name(span.text)
         key = _emit(state, span, text, "group", ner_label="PARTY")
+        if span[0].ent_type_ != "PERSON":  # not "Assad opponents": a leader's foes
+            named_cores.add(span[-1].lower_)
         if family not in state.party_reps or len(text.split()) > len(
             state.by_key[state.party_reps[family]].text.split()
         ):
@@ -345,6 +396,43 @@ def _parties(state: State, taken: set[int]) -> None:
             state.party_reps[family] = rep
         else:
             state.alias_of[span.start] = rep
+
+
+def _state_owner(state: State, token: Token) -> int | None:
+    """'Sudan's army': the first token of the state owning a vague core word."""
+    doc = state.doc
+    if token.i < 2 or doc[token.i - 1].text not in ("'s", "’s"):
+        return None
+    ent = state.ent_at(doc[token.i - 2])
+    if ent is None or ent.label_ != "GPE" or clean_name(ent.text) not in state.lex.country_by_name:
+        return None
+    return ent.start
+
+
+def _backed(state: State, token: Token) -> bool:
+    """'Russian-backed separatists': a vague core named by who backs it."""
+    doc = state.doc
+    return (
+        token.i >= 2
+        and doc[token.i - 1].lower_ in state.lex.parties["led_participles"]
+        and doc[token.i - 2].text in ("-", "–")
+    ) or (
+        token.i >= 1
+        and "-" in doc[token.i - 1].text[1:]
+        and doc[token.i - 1].lower_.rsplit("-", 1)[1] in state.lex.parties["led_participles"]
+    )
+
+
+def _led_start(state: State, span: Span) -> int:
+    """First token of a party phrase that no NER name may overlap: in 'African
+    Union-led mission' the leader keeps its own mention, the rest is the party."""
+    participles = state.lex.parties["led_participles"]
+    for token in span:
+        if token.lower_ in participles and token.i > span.start:
+            return token.i - 1
+        if "-" in token.text[1:] and token.lower_.rsplit("-", 1)[1] in participles:
+            return token.i
+    return span.start
 
 
 def _noun_after(token: Token) -> bool:
@@ -405,7 +493,10 @@ def _role(state: State, key: str) -> tuple[str, list[Token], Token | None] | Non
     mention.role = role
     heads = [t for t in tokens if t.lower_ in state.lex.set("role_head")]
     if not heads or heads[-1].lower_ in state.lex.set("role_non_party_heads"):
-        return None
+        owner = _named_owner(state, tokens, key) or _headed_body(state, heads)
+        if owner is None:
+            return None
+        return key, [owner], None  # "GNA head X", "Hamas leader X": heads a named party
     for token in tokens:
         country = state.lex.country_by_demonym.get(token.text)
         if country is None and token.ent_type_ == "GPE":
@@ -413,6 +504,73 @@ def _role(state: State, key: str) -> tuple[str, list[Token], Token | None] | Non
         if country and government_of(state, country) is None:
             state.role_countries.add(country)
     return key, tokens, owner_pronoun
+
+
+def _demonym_state(state: State, token: Token, country: str) -> str:
+    """'Saudi Foreign Minister X' in an article that never names Saudi Arabia:
+    the minister still speaks for the state, which the demonym names here."""
+    span = state.doc[token.i : token.i + 1]
+    key = _emit(state, span, token.text, "country", ner_label="NORP")
+    state.country_keys[country] = key
+    return key
+
+
+def _headed_body(state: State, heads: list[Token]) -> Token | None:
+    """'X, head of the U.N.-recognised Government of National Accord': the
+    named party or body after 'of' (think tanks were filtered as non-actors)."""
+    if not heads or heads[-1].lower_ not in ("head", "leader", "chief", "chairman", "chair"):
+        return None
+    for prep in heads[-1].children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                key = state.mention_at(pobj)
+                if key and state.by_key[key].kind in ("group", "organization"):
+                    return pobj
+    return None
+
+
+def _named_owner(state: State, tokens: list[Token], person: str) -> Token | None:
+    """The token of a named party or organisation right before a leading head
+    ('GNA head', 'RSF chief'); think tanks and companies are filtered earlier."""
+    last = tokens[-1]
+    if last.lower_ not in ("head", "chief", "leader", "chairman", "chair"):
+        return None
+    for token in tokens[:-1]:
+        key = state.mention_at(token)
+        if key and key != person and state.by_key[key].kind in ("group", "organization"):
+            return token
+    return None
+
+
+def _sole_government(state: State, person: str) -> str | None:
+    """'President Juan Manuel Santos' in a story whose one named government is
+    'the Colombian government': a bare head-of-government title speaks for it."""
+    role = (state.by_key[person].role or "").lower().split()
+    if not role or role[-1] not in state.lex.set("leader_titles"):
+        return None
+    if any(w in state.lex.set("role_modifier") - {"prime"} for w in role[:-1]):
+        return None  # "former president", "vice president"
+    found = {
+        m.text: m.key
+        for m in state.mentions
+        if m.kind == "group"
+        and len(m.text.split()) == 2
+        and m.text.split()[0] in state.lex.country_by_demonym
+        and state.lex.parties["core"].get(m.text.split()[-1].lower()) == "government"
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _of_party(state: State, tokens: list[Token]) -> str | None:
+    """'the government of President X', 'the rebels' leader X': the party the
+    title hangs off speaks through the person."""
+    doc = state.doc
+    i = tokens[0].i - 1
+    if i >= 1 and doc[i].lower_ == "of":
+        key = state.mention_at(doc[i - 1])
+        if key and state.by_key[key].kind == "group":
+            return key
+    return None
 
 
 def _sentence_state(state: State, person: str) -> str | None:
@@ -426,7 +584,13 @@ def _sentence_state(state: State, person: str) -> str | None:
         return None  # "Russian Foreign Minister" speaks for Russia even when Russia is unnamed
     start, _ = state.mention_tokens[person]
     sent = state.doc[start].sent
-    found = {state.mention_at(t) for t in sent if state.mention_at(t)}
+    # only a state acting as subject or owner ("Russia's foreign ministry said"),
+    # never a topic ("the conference on Libya")
+    found = {
+        state.mention_at(t)
+        for t in sent
+        if state.mention_at(t) and (t.dep_.startswith("nsubj") or t.dep_ == "poss")
+    }
     states = {k for k in found if state.by_key[k].kind == "country"}
     names = {state.lex.country_of_name(state.by_key[k].text) for k in states}
     return sorted(states)[0] if len(names) == 1 else None
@@ -562,8 +726,20 @@ def _role_party(
         country = lex.country_by_demonym.get(token.text) or lex.country_by_name.get(
             token.text if token.ent_type_ != "GPE" else _ent_text(state, token)
         )
+        if (
+            token.text in lex.country_by_demonym
+            and tokens[-1].lower_ not in lex.set("state_office_heads")
+            and lex.parties["core"].get(tokens[-1].lower_) is None
+        ):
+            country = None  # "the Libyan commander" leads a force, not the state
         if country:
             country_key = state.country_keys.get(country) or government_of(state, country)
+            if (
+                country_key is None
+                and token.text in lex.country_by_demonym
+                and tokens[-1].lower_ in lex.set("state_office_heads")
+            ):
+                country_key = _demonym_state(state, token, country)
             if country_key:
                 found.setdefault("demonym", country_key)
     for kind in ("group", "country", "demonym", "organization"):
@@ -575,7 +751,7 @@ def _role_party(
             key = state.mention_at(token)
             if (
                 key
-                and state.by_key[key].kind in ("country", "organization")
+                and state.by_key[key].kind in ("country", "organization", "group")
                 and token.i < pronoun.i
             ):
                 return key

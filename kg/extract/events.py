@@ -26,6 +26,7 @@ from kg.extract.venues import clause_venue, find_venue
 __all__ = ["Cluster", "Ref", "extract_events", "governing_verb"]
 
 _DURATION_WORDS = ("-day", "day", "week", "year", "month", "long", "hour")
+_START_VERBS = {"begin", "start", "open", "kick"}
 _END_VERBS = {"end", "close", "conclude", "wrap", "finish", "adjourn"}
 
 
@@ -137,10 +138,14 @@ def _build_meeting_ref(
     attach = list(nodes)
     if verb is not None and token.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj"):
         attach.append(verb)
+        if token.dep_.startswith("nsubj"):  # "is scheduled to take place in X", "to be held in X"
+            attach.extend(c for c in verb.children if c.dep_ == "xcomp")
     for node in nodes:
         for c in node.children:
             if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
                 attach.extend([c, *c.conjuncts])
+                # "a round that X had been expected to open in Doha"
+                attach.extend(x for x in c.children if x.dep_ == "xcomp")
     venue = find_venue(state, attach)
     if venue:
         ref.venue_key, ref.venue_name, named = venue
@@ -155,16 +160,30 @@ def _build_meeting_ref(
                 for t in sent
                 if t.pos_ == "VERB" and t.lemma_.lower() in state.lex.set("schedule_verbs")
             )
+    ref.country = (
+        state.by_key[ref.venue_key].country if ref.venue_key else _country_place(state, attach)
+    )
     _status_cues(state, ref, verb, nodes)
+    if ref.marker in (None, "current") and _past_year(state, attach, sent):
+        ref.marker = "earlier"  # "in 2016, when talks in Kuwait City collapsed"
     future = (
-        True
+        None  # "planned for September ... failed to take place": either side of publication
+        if "cancelled" in ref.cues
+        else True
         if "planned" in ref.cues or ref.marker == "new"
         else (False if "held" in ref.cues else None)
     )
     for ent in _dates_for(state, attach, sent):
-        span = dates.resolve(ent.text, state.article.published, future)
+        ahead = True if ent.root.head.lower_ in ("until", "till") else future  # "put off until"
+        span = dates.resolve(ent.text, state.article.published, ahead)
         if span is not None:
             ref.date = span
+            ref.start_only = (
+                verb is not None
+                and verb.lemma_.lower() in _START_VERBS
+                and span.end is None
+                and token.dep_.startswith("nsubj")
+            )
             ref.end_only = (
                 verb is not None
                 and verb.lemma_.lower() in _END_VERBS
@@ -173,6 +192,41 @@ def _build_meeting_ref(
             )
             break
     return ref
+
+
+def _country_place(state: State, nodes: list[Token]) -> str | None:
+    """'talks in Sweden': the state a meeting is held in when no city is named."""
+    for node in nodes:
+        for prep in node.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "at"):
+                continue
+            for pobj in prep.children:
+                ent = state.ent_at(pobj)
+                if pobj.dep_ == "pobj" and ent is not None and ent.label_ == "GPE":
+                    country = state.lex.country_by_name.get(ent.text.removeprefix("the "))
+                    if country:
+                        return country
+    return None
+
+
+def _past_year(state: State, nodes: list[Token], sent: Span) -> bool:
+    """Is the meeting dated to a year before publication ('talks in 2016', 'in
+    2016, when talks collapsed')? Such a meeting is an earlier one."""
+    published = state.article.published
+    if not published:
+        return False
+    ids = {n.i for n in nodes}
+    for ent in state.sent_ents(sent):
+        year = re.fullmatch(r"(?:in |since )?((?:19|20)\d\d)", ent.text.lower())
+        if ent.label_ != "DATE" or not year or year.group(1) >= published[:4]:
+            continue
+        root = ent.root
+        linked = root.head.i in ids or any(
+            n.dep_ in ("relcl", "advcl") and n.head.i == root.i for n in nodes
+        )
+        if linked:
+            return True
+    return False
 
 
 def _follows(token: Token) -> bool:
@@ -196,10 +250,14 @@ def _status_cues(state: State, ref: Ref, verb: Token | None, nodes: list[Token])
     for v in verbs:
         lemma = v.lemma_.lower()
         particles = " ".join([lemma, *(c.lower_ for c in v.children if c.dep_ == "prt")])
-        if lemma in lex.set("status_cancelled_verbs") or any(
-            " ".join(p) in particles for p in lex.words["cancelled_phrases"]
+        if (
+            lemma in lex.set("status_cancelled_verbs")
+            or any(" ".join(p) in particles for p in lex.words["cancelled_phrases"])
+            or _failed_to_happen(v)
         ):
             ref.cues.add("cancelled")
+            if lemma in state.lex.set("scrapped_verbs") or "off" in particles.split():
+                ref.cues.add("scrapped")  # called off for good, not put back
         elif is_future(v) or lemma in lex.set("status_planned_verbs"):
             ref.cues.add("planned")
         elif (
@@ -230,6 +288,34 @@ def _status_cues(state: State, ref: Ref, verb: Token | None, nodes: list[Token])
         ref.cues.add("planned")
 
 
+def _failed_to_happen(verb: Token) -> bool:
+    """'failed to take place', 'did not go ahead', 'never materialised'."""
+    lemma = verb.lemma_.lower()
+    if lemma == "fail":
+        return any(
+            c.dep_ == "xcomp"
+            and c.lemma_.lower()
+            in (
+                "take",
+                "happen",
+                "materialise",
+                "materialize",
+                "convene",
+                "go",
+                "open",
+                "start",
+                "begin",
+                "proceed",
+            )
+            for c in verb.children
+        )
+    if lemma in ("happen", "materialise", "materialize", "proceed") or (
+        lemma in ("take", "go") and any(c.lower_ in ("place", "ahead") for c in verb.children)
+    ):
+        return any(c.dep_ == "neg" for c in verb.children)
+    return False
+
+
 def _call_refs(state: State, sent: Span) -> list[Ref]:
     """'X and Y discussed Syria by phone': one call, its speakers attend."""
     refs = []
@@ -238,6 +324,9 @@ def _call_refs(state: State, sent: Span) -> list[Ref]:
             span.root.head if span.root.head.pos_ == "VERB" else None
         )
         if verb is None or verb.lemma_.lower() not in state.lex.set("call_verbs"):
+            noun = _noun_call_ref(state, sent, span)
+            if noun is not None:
+                refs.append(noun)
             continue
         ref = Ref(label="Meeting", anchor=verb, kind="call", tokens={t.i for t in span} | {verb.i})
         ref.cues.add("held")
@@ -246,6 +335,29 @@ def _call_refs(state: State, sent: Span) -> list[Ref]:
             ref.date = dates.resolve(ent.text, state.article.published, False)
         refs.append(ref)
     return refs
+
+
+def _noun_call_ref(state: State, sent: Span, span: Span) -> Ref | None:
+    """'A phone call among the leaders of A, B and C ... was postponed': a call
+    named as a thing, with its participants after between/among/with."""
+    root = span.root
+    if root.pos_ != "NOUN" or root.lemma_.lower() not in ("call", "conversation"):
+        return None
+    ref = Ref(label="Meeting", anchor=root, kind="call", tokens={t.i for t in span})
+    for prep in root.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("between", "among", "with"):
+            for pobj in prep.children:
+                ref.participants.extend([pobj, *pobj.conjuncts])
+    verb = governing_verb(root)
+    _status_cues(state, ref, verb, [root])
+    nodes = [root] + ([verb] if verb is not None else [])
+    future = None if "cancelled" in ref.cues else ("planned" in ref.cues or None)
+    for ent in _dates_for(state, nodes, sent):
+        ahead = True if ent.root.head.lower_ in ("until", "till", "to") else future
+        ref.date = dates.resolve(ent.text, state.article.published, ahead)  # "put off until"
+        if ref.date is not None:
+            break
+    return ref if ref.participants or ref.cues else None
 
 
 def _subjects_and_with(verb: Token) -> list[Token]:
@@ -271,7 +383,15 @@ def _verb_meeting_refs(state: State, sent: Span, used: set[int]) -> list[Ref]:
         if token.lemma_.lower() != "meet":
             continue
         venue = find_venue(state, [token])
-        future = token.tag_ != "VBD"
+        # a headline's present tense reports what happened ("Leaders meet in Berlin");
+        # "leaders meeting in Berlin on Sunday committed ...": the clause's tense
+        headline = token.idx < state.offset and token.tag_ in ("VBP", "VBZ")
+        past = token.tag_ == "VBD" or (
+            token.tag_ == "VBG"
+            and not any(c.dep_ == "aux" for c in token.children)
+            and (token.head.tag_ == "VBD" or any(c.tag_ == "VBD" for c in token.children))
+        )
+        future = not past and not headline
         nodes = [token]
         if token.dep_ == "acl" and (clause := governing_verb(token.head)) is not None:
             nodes.append(clause)  # "Major powers meeting in Germany on Thursday aim to ..."
@@ -287,7 +407,7 @@ def _verb_meeting_refs(state: State, sent: Span, used: set[int]) -> list[Ref]:
         if venue is not None:
             ref.venue_key, ref.venue_name, _ = venue
         ref.participants = [t for t in _subjects_and_with(token)]
-        ref.cues.add("held" if token.tag_ == "VBD" else "planned")
+        ref.cues.add("planned" if future else "held")
         ref.date = found[0] if found else None
         refs.append(ref)
     return refs
@@ -315,6 +435,9 @@ def _ceasefire_refs(state: State, sent: Span) -> list[Ref]:
             low = child.lower_
             if low in lex.set("new_meeting_adjectives") and low != "following":
                 ref.marker = "new"  # "a new truce", "another ceasefire"
+            elif low in lex.set("past_meeting_adjectives"):
+                # "previous truces" name none in particular; "a previous ceasefire" one
+                ref.marker = "past" if head.tag_ == "NNS" else "earlier"
             if low in lex.set("ceasefire_in_force"):
                 ref.cues.add("in_force")
             if low in lex.set("ceasefire_scopes"):
@@ -332,21 +455,30 @@ def _ceasefire_refs(state: State, sent: Span) -> list[Ref]:
         for verb in verbs + [c for c in head.children if c.dep_ == "relcl"]:
             lemma = verb.lemma_.lower()
             if _takes_effect(verb):
-                ref.cues.add("in_force")  # "the truce took effect", "came into force"
+                # "the truce took effect"; "would take effect" is agreed, not yet in force
+                ref.cues.add("agreed" if is_future(verb) or _scheduled(verb) else "in_force")
                 continue
             for name in ("collapsed", "in_force", "agreed", "proposed"):
                 if lemma in lex.set(f"ceasefire_{name}"):
+                    if name in ("in_force", "collapsed") and is_future(verb):
+                        break  # "would respect the truce", "will end": not yet
+                    if name == "collapsed" and any(c.dep_ == "dobj" for c in verb.children):
+                        break  # "the ceasefire that ended six weeks of fighting"
                     ref.cues.add(name)
                     break
         own = ref.tokens | {head.i}
         # "a truce that took effect on Feb. 27", "the ceasefire agreed on Dec. 30"
         own |= {t.i for c in head.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        ahead = False
+        if head.dep_.startswith("nsubj") and _takes_effect(head.head):
+            own |= {c.i for c in head.head.children if c.dep_ == "prep"}  # "took effect on Jan. 12"
+            ahead = is_future(head.head) or _scheduled(head.head)  # "will take effect on Friday"
         for ent in state.sent_ents(sent):
             if ent.label_ == "DATE" and ent.root.head.i in own:
-                month = dates.month_of(ent.text, state.article.published, False)
+                month = dates.month_of(ent.text, state.article.published, ahead)
                 if month:
                     ref.date = dates.DateSpan(month, precision="month")
-                    day = dates.resolve(ent.text, state.article.published, False)
+                    day = dates.resolve(ent.text, state.article.published, ahead)
                     if day is not None and day.precision == "day":
                         ref.date = day
         refs.append(ref)
@@ -358,15 +490,34 @@ def _deal_refs(state: State, sent: Span) -> list[Ref]:
     ceasefire itself (only joins one named elsewhere)."""
     found = []
     for token in sent:
+        compounds = [c for c in token.children if c.dep_ == "compound"]
         if (
             token.lemma_.lower() in state.lex.set("deal_nouns")
             and token.pos_ == "NOUN"
-            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+            and (
+                any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+                or _brokered_deal(state, token)  # "UN-brokered Hodeidah deal"
+            )
             and state.span_at(token, "CEASEFIRE") is None
-            and not any(c.dep_ == "compound" for c in token.children)
+            and all(c.pos_ == "PROPN" and c.ent_type_ != "ORG" for c in compounds)
         ):
             found.append(Ref(label="Ceasefire", anchor=token, tokens={token.i}, generic=True))
     return found
+
+
+def _scheduled(verb: Token) -> bool:
+    """'is due to take effect', 'is set to come into force'."""
+    head = verb.head if verb.dep_ == "xcomp" else None
+    return head is not None and head.lemma_.lower() in ("due", "set", "expect", "schedule", "be")
+
+
+def _brokered_deal(state: State, token: Token) -> bool:
+    """'a UN-brokered deal': a deal someone brokered (participle after a hyphen)."""
+    doc = state.doc
+    return any(
+        c.lower_.rsplit("-", 1)[-1] == "brokered"
+        for c in doc[max(token.sent.start, token.i - 4) : token.i]
+    )
 
 
 def _takes_effect(verb: Token) -> bool:
@@ -487,6 +638,64 @@ def _main_country(state: State) -> str | None:
     return best if best and counts[best] >= 2 else None
 
 
+_DATELINE = re.compile(r"^([A-Z][A-Z.' -]+?)(?:,\s*([A-Z][A-Za-z .]+?))?\s*(?:\(|[-–—]{1,2}\s)")
+
+
+def _dateline_venue(state: State, meetings: list[Cluster], refs: list[tuple[Ref, Span]]) -> None:
+    """'RIMBO, Sweden - ... closing talks in Sweden ... announced at an estate in
+    Rimbo ... the final day of the talks': the article's main meeting, when no
+    venue was attached to it, is held where the story is filed from if a
+    sentence about it names that place again."""
+    match = next(
+        (m for para in state.article.text.split("\n")[:5] if (m := _DATELINE.match(para.strip()))),
+        None,
+    )
+    main = next(
+        (
+            c
+            for c in meetings
+            if c.event.kind != "call" and c.refs[0].marker is None and c.event.venue_key is None
+        ),
+        None,
+    )
+    if match is None or main is None:
+        return
+    city = match.group(1).strip().title()
+    country = state.lex.country_of_name(match.group(2) or "")
+    if city in state.lex.country_by_name:
+        return
+    sents = {s.start for r, s in refs if r in main.refs}
+    for ent in state.ents:
+        if ent.label_ != "GPE" or ent.text != city or ent.start == 0:
+            continue
+        if state.doc[ent.start - 1].lower_ not in ("in", "at"):
+            continue
+        pub = state.article.published
+        start = main.event.start_date
+        held = "held" in cluster_cues(main) or bool(pub and start and start <= pub)
+        if ent.sent.start in sents or (country and country == main.country) or held:
+            main.event.venue_key = _venue_key(state, ent, city, country)
+            main.venue_name = city
+            main.venue_sentence = ent.sent
+            main.event.name = _meeting_name(state, main)
+            return
+
+
+def _venue_key(state: State, ent: Span, city: str, country: str | None) -> str:
+    existing = state.token_mention.get(ent.start)
+    if existing and state.by_key[existing].label == "Venue":
+        return existing
+    return state.new_mention(
+        ent,
+        "Venue",
+        city,
+        ent.start_char,
+        ent.end_char,
+        country=country or state.lex.city_country.get(city),
+        ner_label="GPE",
+    ).key
+
+
 def extract_events(state: State) -> list[tuple[Cluster, list[tuple[Ref, Span]]]]:
     """Find, merge and name the article's meetings and ceasefires; add HELD_IN."""
     refs: list[tuple[Ref, Span]] = []
@@ -511,6 +720,7 @@ def extract_events(state: State) -> list[tuple[Cluster, list[tuple[Ref, Span]]]]
         cluster.event.key = f"c{i}"
         cluster.event.status = _ceasefire_status(cluster)
         cluster.event.name = _ceasefire_name(state, cluster)
+    _dateline_venue(state, meetings, refs)
     for cluster in meetings:
         if cluster.event.venue_key and cluster.venue_sentence is not None:
             state.add_fact(

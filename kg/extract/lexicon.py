@@ -49,6 +49,7 @@ class Lexicon:
     capital_of: dict[str, str]  # "Moscow" -> "Russia"
     capital_by_country: dict[str, str]  # "Kazakhstan" -> "Astana"
     city_country: dict[str, str]  # "Geneva" -> "Switzerland"
+    city_states: frozenset[str]  # "Kuwait", "Singapore": a state and its city share a name
     org_by_alias: dict[str, str]  # "U.N." -> "United Nations"
     ignore_orgs: frozenset[str]
     words: dict[str, Any]  # lexicon.yml
@@ -122,7 +123,11 @@ def get_lexicon() -> Lexicon:
         if row.get("capital"):
             capital_of[row["capital"]] = name
             capital_by_country[name] = row["capital"]
-    city_country = {row["name"]: row["country"] for row in _read_jsonl("cities.jsonl")}
+    cities = _read_jsonl("cities.jsonl")
+    city_states = frozenset(row["name"] for row in cities if row.get("same_name_as_state"))
+    city_country = {
+        row["name"]: row["country"] for row in cities if not row.get("same_name_as_state")
+    }
     city_country.update({city: country for city, country in capital_of.items()})
     org_by_alias: dict[str, str] = {}
     for row in _read_jsonl("organizations.jsonl"):
@@ -139,9 +144,19 @@ def get_lexicon() -> Lexicon:
                 sets[f"{key}_forms"] = frozenset(
                     f for v in sets[key] if " " not in v for f in _inflections(v)
                 )
-    for key in ("head", "modifier", "negotiating_heads", "mediating_heads", "non_party_heads"):
+    for key in (
+        "head",
+        "modifier",
+        "negotiating_heads",
+        "mediating_heads",
+        "non_party_heads",
+        "leader_titles",
+        "state_office_heads",
+    ):
         sets[f"role_{key}"] = _lower_set(roles.get(key))
     sets["role_words"] = sets["role_head"] | sets["role_modifier"]
+    sets["leader_titles"] = sets.pop("role_leader_titles")
+    sets["state_office_heads"] = sets.pop("role_state_office_heads")
     sets["meeting_nouns"] = _lower_set(words["meeting_nouns"].keys())
     return Lexicon(
         common_words=_common_words(words, roles, parties),
@@ -150,6 +165,7 @@ def get_lexicon() -> Lexicon:
         capital_of=capital_of,
         capital_by_country=capital_by_country,
         city_country=city_country,
+        city_states=city_states,
         org_by_alias=org_by_alias,
         ignore_orgs=_lower_set(words.get("ignore_orgs")),
         words=words,

@@ -21,7 +21,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.errors import ExtractError
@@ -63,15 +63,21 @@ class EntityFix:
                 if ent.label_ in ("GPE", "ORG", "PERSON", "NORP") and ent.end - 1 in datelines:
                     continue
             for part in self._split_dateline(doc, ent):
-                ents.extend(self._split_title(doc, part))
+                ents.extend(self._split_title(doc, self._strip_of_title(doc, part)))
         ents = [self._extend_of_and(doc, self._extend_name(doc, e)) for e in ents]
+        ents = self._join_people(doc, [self._extend_to_alias(doc, e) for e in ents])
+        ents += self._defined_acronyms(doc, ents)
         surnames = self._person_tails(ents)
         counts: dict[str, int] = {}
         for ent in ents:
             counts[ent.text] = counts.get(ent.text, 0) + 1
         ents = [self._trim_headline(doc, e, surnames, counts) for e in ents]
         ents += self._bare_surnames(doc, ents, self._person_tails(ents))
-        ents += self._missed_states(doc, ents)
+        ents += [
+            e
+            for e in self._missed_states(doc, ents)
+            if not any(i in datelines for i in range(e.start, e.end))
+        ]
         fixed = [self._relabel(doc, ent, surnames) for ent in ents]
         doc.ents = filter_spans([e for e in fixed if e is not None])
         return doc
@@ -100,12 +106,42 @@ class EntityFix:
                 if token.is_upper and len(token.text) > 1 or token.text == "/":
                     run.append(token.i)
                     continue
+                if token.text == "," and run and self._country_then_dash(doc, token.i + 1):
+                    # "KUALA LUMPUR, Malaysia - ...": the state closes the dateline
+                    end = self._country_then_dash(doc, token.i + 1)
+                    run.extend(range(token.i, end))
+                    out.update(run)
+                    break
                 dash = token.text in ("-", "–", "—", "--")
                 words = [doc[i] for i in run if doc[i].is_alpha and doc[i].is_upper]
                 if run and (dash or len(words) >= 2 or any("/" in doc[i].text for i in run)):
                     out.update(run)
                 break
         return out
+
+    def _strip_of_title(self, doc: Doc, ent: Span) -> Span:
+        """'Secretary of State Molly Phee' tagged ORG 'State Molly Phee': the
+        word after 'of' closes the title; the rest is the person."""
+        if ent.label_ not in ("ORG", "PERSON") or len(ent) < 3 or ent.start < 2:
+            return ent
+        if (
+            doc[ent.start - 1].lower_ == "of"
+            and doc[ent.start - 2].lower_ in self.lex.set("role_head")
+            and ent[0].lower_ in self.lex.set("title_complements")
+            and all(t.text[:1].isupper() or t.lower_ in self.particles for t in ent[1:])
+        ):
+            return Span(doc, ent.start + 1, ent.end, label="PERSON")
+        return ent
+
+    def _country_then_dash(self, doc: Doc, start: int) -> int:
+        """End of 'Saudi Arabia' in 'JEDDAH, Saudi Arabia - ' when a state name
+        (up to three words) is followed by a dash; 0 otherwise."""
+        for width in (3, 2, 1):
+            end = start + width
+            if end < len(doc) and doc[start:end].text in self.lex.country_by_name:
+                if doc[end].text in ("-", "–", "—", "--", "("):
+                    return end
+        return 0
 
     def _split_dateline(self, doc: Doc, ent: Span) -> list[Span]:
         """'ASTANA - Russian' -> GPE 'ASTANA' + the rest relabelled on its own."""
@@ -148,6 +184,54 @@ class EntityFix:
                 )
         return out
 
+    def _extend_to_alias(self, doc: Doc, ent: Span) -> Span:
+        """'Organization for Security and Co-operation' + 'in Europe': NER
+        stops a long name early; extend it to a known organisation's name."""
+        if ent.label_ != "ORG":
+            return ent
+        for end in range(min(ent.end + 3, len(doc)), ent.end, -1):
+            text = doc[ent.start : end].text
+            if text.removeprefix("the ").removeprefix("The ") in self.lex.org_by_alias:
+                return Span(doc, ent.start, end, label="ORG")
+        return ent
+
+    def _defined_acronyms(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """'the National Liberation Army (ELN) ...  the ELN team': an acronym
+        an article defines after a name is that name wherever it recurs."""
+        defined: dict[str, str] = {}
+        for ent in ents:
+            if ent.label_ in ("ORG", "NORP") and ent.end + 2 < len(doc):
+                inner, close = doc[ent.end + 1], doc[ent.end + 2]
+                if doc[ent.end].text == "(" and close.text == ")" and inner.is_upper:
+                    defined[inner.text] = ent.label_
+        if not defined:
+            return []
+        covered = {i for e in ents for i in range(e.start, e.end)}
+        return [
+            Span(doc, t.i, t.i + 1, label="ORG")
+            for t in doc
+            if t.text in defined and t.i not in covered
+        ]
+
+    def _join_people(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """'Abd-Rabbu' + 'Mansour Hadi': the model cuts long or hyphenated names
+        into two PERSON spans that touch; one name has no gap in it."""
+        out: list[Span] = []
+        for ent in sorted(ents, key=lambda e: e.start):
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.label_ == ent.label_ == "PERSON"
+                and prev.end == ent.start
+                and not doc[ent.start].is_sent_start
+                and "\n" not in doc[prev.end - 1].whitespace_
+                and not prev.text.endswith(("'s", "’s"))
+            ):
+                out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
+                continue
+            out.append(ent)
+        return out
+
     def _extend_of_and(self, doc: Doc, ent: Span) -> Span:
         """'Islamic State of Iraq' + 'and Syria': NER stops an organisation's
         'X of A and B' name at the 'and'."""
@@ -176,7 +260,8 @@ class EntityFix:
                 or prev.lower_ in self.lex.set("role_words")
                 or prev.text in self.lex.country_by_demonym
                 or prev.text in self.lex.org_by_alias
-                or prev.is_sent_start
+                or prev.lower_ in self.lex.set("title_complements")
+                or (prev.is_sent_start and prev.lower_ in self.lex.common_words)
             ):
                 break
             start -= 1
@@ -202,10 +287,31 @@ class EntityFix:
         covered = {i for e in ents for i in range(e.start, e.end)}
         single = {s for s in surnames if " " not in s and s[:1].isupper() and len(s) > 2}
         return [
-            Span(doc, t.i, t.i + 1, label="PERSON")
+            Span(doc, self._given_name(doc, t, covered), t.i + 1, label="PERSON")
             for t in doc
             if t.text in single and t.i not in covered and t.pos_ in ("PROPN", "ADJ", "NOUN")
         ]
+
+    def _given_name(self, doc: Doc, token: Token, covered: set[int]) -> int:
+        """'Abdelrahim Dagalo' when only the family name was known: another
+        member of the family, named in full (first token of the name)."""
+        if token.i == 0:
+            return token.i
+        prev = doc[token.i - 1]
+        if (
+            prev.pos_ == "PROPN"
+            and prev.text[:1].isupper()
+            and prev.i not in covered
+            and not prev.whitespace_ == ""
+            and prev.lower_ not in self.lex.common_words
+            and prev.lower_ not in self.lex.set("role_words")
+            and prev.text not in self.lex.country_by_demonym
+            and prev.text not in self.lex.country_by_name
+            and prev.text not in self.lex.org_by_alias
+            and not prev.is_upper
+        ):
+            return prev.i
+        return token.i
 
     def _missed_states(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """Country names the model left untagged ('Armenia and Azerbaijan
@@ -291,7 +397,11 @@ def _ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
     """SpanRuler patterns generated from the party, ceasefire and venue lexicons."""
     parties = lex.parties
     demonyms = sorted(lex.country_by_demonym)
-    premods = sorted({w.lower() for w in parties["pre_modifiers"]})
+    premods = sorted(
+        {w.lower() for w in parties["pre_modifiers"]}
+        | {w.lower() for w in parties.get("communities", [])}
+        | {d.lower() for d in demonyms if not d.endswith("s")}
+    )
     cores = sorted(parties["core"])
     heads = sorted(parties["heads"])
     followers = sorted(parties["followers"])
@@ -307,6 +417,29 @@ def _ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
                 {"LOWER": {"IN": premods}, "OP": "*"},
                 {"LOWER": {"IN": cores}},
                 {"LOWER": {"IN": heads}, "OP": "?"},
+            ],
+        },
+    ]
+    led = sorted(parties["led_participles"])
+    led_heads = sorted(parties["led_heads"])
+    glued = "^[^-]+-(" + "|".join(led) + ")$"
+    patterns += [
+        {
+            "label": "PARTY",  # "the Saudi-led coalition", "African Union-led mission"
+            "pattern": [
+                {"ENT_TYPE": {"IN": ["ORG", "NORP", "GPE"]}, "OP": "+"},
+                {"ORTH": {"IN": ["-", "–"]}},
+                {"LOWER": {"IN": led}},
+                {"POS": "ADJ", "OP": "?"},  # "Saudi-led military coalition"
+                {"LOWER": {"IN": led_heads}},
+            ],
+        },
+        {
+            "label": "PARTY",  # "the U.S.-led coalition" (one token before the head)
+            "pattern": [
+                {"LOWER": {"REGEX": glued}},
+                {"POS": "ADJ", "OP": "?"},
+                {"LOWER": {"IN": led_heads}},
             ],
         },
     ]

@@ -31,12 +31,14 @@ class Ref:
     marker: str | None = None  # "new" | "current" | "past"
     cues: set[str] = field(default_factory=set)
     series_city: str | None = None
+    country: str | None = None  # the state it is held in ("talks in Sweden", or the city's)
     scope: str | None = None
     family: str = "ceasefire"
     peace: bool = False
     tokens: set[int] = field(default_factory=set)
     participants: list[Token] = field(default_factory=list)
     end_only: bool = False  # the date is when it ended ("talks ended Friday")
+    start_only: bool = False  # the date is when it began ("the talks began on May 6")
     generic: bool = False  # "the deal": joins a ceasefire already named, never opens one
 
 
@@ -50,6 +52,7 @@ class Cluster:
     month: str | None = None
     venue_sentence: Span | None = None
     last_sent: int = -1
+    country: str | None = None
 
 
 def governing_verb(token: Token, hops: int = 6) -> Token | None:

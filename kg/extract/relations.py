@@ -23,7 +23,7 @@ from kg.extract.coref import (
     subjects,
 )
 from kg.extract.entities import alias_ending_at
-from kg.extract.refs import governing_verb
+from kg.extract.refs import governing_verb, is_future, verb_chain
 from kg.extract.state import State
 from kg.model import Mention
 
@@ -46,9 +46,14 @@ def extract_facts(ctx: Context) -> None:
             ):
                 _hyphen_rule(ctx, token, sent)  # "U.N.-sponsored" as one token
             _noun_rules(ctx, token, sent)
+            if token.lower_ == "whose":
+                _whose_body(ctx, token, sent)
         _discussed(ctx, sent)
+        _signed_truce(ctx, sent)
     _call_facts(ctx)
     _role_attendance(ctx)
+    _envoys_bodies(ctx)
+    _nobody_attends_cancelled(state, ctx.scrapped)
 
 
 def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
@@ -63,7 +68,9 @@ def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
         or lemma == "meet"
         or (lemma in lex.set("hold_verbs") and event_in(ctx, verb, "Meeting", depth=2) is not None)
     )
-    boycott = matches(verb, lex.set("boycott_verbs"), lex.set("boycott_verbs_forms"))
+    boycott = matches(verb, lex.set("boycott_verbs"), lex.set("boycott_verbs_forms")) and not any(
+        c.dep_ == "dobj" and ctx.event_of.get(c.i) is None for c in verb.children
+    )  # "withdrew 5,400 troops" is no boycott; "skipped the talks" is
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
         verb.tag_ == "VBN"
         and verb.dep_ in ("acl", "amod")
@@ -74,7 +81,11 @@ def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
     if attend or boycott:
         target = event_in(ctx, verb, "Meeting", depth=4)
         if target is None and (
-            boycott or lemma in ("attend", "join", "show", "participate") or refused or neg
+            boycott
+            or lemma in ("attend", "join", "show", "participate")
+            or refused
+            or neg
+            or _sends_delegation(ctx, verb)
         ):
             target = ctx.default_meeting(sent)
         if lemma in (
@@ -112,9 +123,29 @@ def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
                 for party in actors(ctx, child):
                     for key in subjects(ctx, verb):
                         state.add_fact("REPRESENTS", key, party, sent)
+            if child.dep_ == "nsubjpass":  # "the movement was represented by its negotiator X"
+                meeting = event_in(ctx, verb, "Meeting", depth=3) or (
+                    ctx.default_meeting(sent) if ctx.near_meeting(sent) else None
+                )
+                negotiator = _negotiator_agent(ctx, verb)
+                if meeting is None and negotiator:
+                    meeting = ctx.main_meeting
+                for party in actors(ctx, child):
+                    for key in agents(ctx, verb):
+                        if (
+                            state.by_key[key].kind == "person"
+                            and state.by_key[party].kind != "person"
+                        ):
+                            state.add_fact("REPRESENTS", key, party, sent)
+                            if meeting:  # "Russia was represented by X" at the talks
+                                state.add_fact("ATTENDED", key, meeting, sent)
+                                if negotiator:
+                                    state.add_fact("ATTENDED", party, meeting, sent)
     if neg:
         return
-    if matches(verb, lex.set("mediate_verbs"), lex.set("mediate_verbs_forms")):
+    if lemma in ("lead", "head", "command") and _led_delegation(ctx, verb, sent, passive):
+        pass  # "the government delegation, led by X": X is a delegate, not a mediator
+    elif matches(verb, lex.set("mediate_verbs"), lex.set("mediate_verbs_forms")):
         meeting = (_passive_subject_event(ctx, verb, "Meeting") if passive else None) or event_in(
             ctx, verb, "Meeting", skip=_subject_tokens(verb)
         )
@@ -153,6 +184,88 @@ def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
         _support_verb(ctx, verb, sent, passive)
 
 
+def _negotiator_agent(ctx: Context, verb: Token) -> bool:
+    """'was represented by its chief negotiator, X': a negotiating role."""
+    heads = ctx.state.lex.set("role_negotiating_heads")
+    return any(
+        t.lemma_.lower() in heads
+        for c in verb.children
+        if c.dep_ == "agent"
+        for p in c.children
+        for t in p.subtree
+    )
+
+
+def _same_actor(state: State, a: str, b: str) -> bool:
+    """Two mentions of one actor in an article ('United States' and 'U.S.')."""
+    if a == b:
+        return True
+    left, right = state.by_key[a], state.by_key[b]
+    lex = state.lex
+    canon = {
+        m.key: lex.country_of_name(m.text) or lex.org_by_alias.get(m.text) or m.text
+        for m in (left, right)
+    }
+    return canon[a] == canon[b]
+
+
+def _sends_delegation(ctx: Context, verb: Token) -> bool:
+    """'The government sent a delegation (to the talks)'."""
+    return verb.lemma_.lower() == "send" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in ctx.state.lex.set("delegation_nouns")
+        for c in verb.children
+    )
+
+
+def _led_delegation(ctx: Context, verb: Token, sent: Span, passive: bool) -> bool:
+    """'The government delegation, led by Foreign Minister X, attended ...',
+    'the rebel team is headed by X', 'X heads the delegation': the leader of a
+    delegation speaks for its party and takes part in the talks it attends;
+    the leader of a named group ('the RSF, led by X') speaks for it."""
+    state = ctx.state
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None:
+        team, leaders = subject, agents(ctx, verb)
+    elif (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "relcl", "advcl")
+        and not any(c.dep_ == "nsubj" for c in verb.children)
+    ):
+        team, leaders = verb.head, agents(ctx, verb)
+    else:
+        team = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        leaders = subjects(ctx, verb)
+    if team is None:
+        return False
+    own = state.mention_at(team)
+    named = own is not None and state.by_key[own].kind in ("group", "organization")
+    if team.lemma_.lower() not in state.lex.set("delegation_nouns") and not named:
+        return False
+    party = actor_one(ctx, team)
+    if party is None and team.dep_ == "dobj" and team.head.lemma_.lower() == "send":
+        party = next(iter(subjects(ctx, team.head)), None)  # "X sent a delegation led by Y"
+    meeting = None
+    if team.lemma_.lower() in state.lex.set("delegation_nouns"):
+        meeting = event_in(ctx, team.head, "Meeting", depth=3) if team.dep_ == "nsubj" else None
+        meeting = meeting or ctx.default_meeting(sent)
+    # the team of a mediator mediates: "X, who has led the U.S. team in Jeddah"
+    mediated = [
+        f.end
+        for f in state.facts
+        if f.type == "MEDIATED" and party and _same_actor(state, f.start, party)
+    ]
+    for key in leaders:
+        if state.by_key[key].kind != "person":
+            continue
+        if party and state.by_key[party].kind != "person":
+            state.add_fact("REPRESENTS", key, party, sent)
+        if mediated:
+            state.add_fact("MEDIATED", key, mediated[0], sent)
+        elif meeting:
+            state.add_fact("ATTENDED", key, meeting, sent)
+    return True
+
+
 def _doers(ctx: Context, verb: Token, passive: bool) -> list[str]:
     """Who does what a verb says: the by-agent of a passive or a participle
     ('talks led by the UN'), else the subject; nobody for an agentless passive."""
@@ -180,8 +293,8 @@ def _meeting_at_venue(ctx: Context, verb: Token) -> str | None:
 def _passive_subject_event(ctx: Context, verb: Token, label: str) -> str | None:
     """The event a passive verb is about: its subject, or the noun a
     participle hangs on ('a truce brokered by Egypt')."""
-    if verb.dep_ in ("acl", "amod") and verb.head is not verb:
-        found = event_in(ctx, verb.head, label, depth=0)
+    if verb.dep_ in ("acl", "amod", "relcl") and verb.head is not verb:
+        found = event_in(ctx, verb.head, label, depth=0)  # "the session, which was chaired by"
         if found:
             return found
     for child in verb.children:
@@ -358,8 +471,9 @@ def _prefix_actor(ctx: Context, prefix: Token) -> str | None:
     country = lex.country_by_demonym.get(prefix.text)
     if country:
         return state.country_keys.get(country)
-    if prefix.text in ("Western", "West"):
-        return next((m.key for m in state.mentions if m.text == "West"), None)
+    bloc = lex.words["blocs"].get(prefix.text)
+    if bloc:  # "Western-backed": the article's "West"
+        return next((m.key for m in state.mentions if m.text == bloc), None)
     start = alias_ending_at(state, prefix.i, prefix.sent.start)
     if start is not None and start < prefix.i:  # "United Nations-sponsored"
         span = state.doc[start : prefix.i + 1]
@@ -442,6 +556,8 @@ def _noun_rules(ctx: Context, token: Token, sent: Span) -> None:
                                 sent,
                                 alleged=alleged or _under_accusation(ctx, token),
                             )
+    if lemma in lex.set("auspices_nouns") and token.dep_ == "pobj" and token.head.lower_ == "under":
+        _under_auspices(ctx, token, sent)
     if ctx.event_of.get(token.i, "").startswith("e") and token.pos_ in ("NOUN", "PROPN"):
         for child in token.children:
             if (
@@ -454,14 +570,44 @@ def _noun_rules(ctx: Context, token: Token, sent: Span) -> None:
                         if state.by_key[key].kind != "person":
                             state.add_fact("ATTENDED", key, ctx.event_of[token.i], sent)
             if child.dep_ == "prep" and child.lower_ in ("between", "with", "among"):
+                # "talks ... with Cuba, Norway as guarantors": they mediate
+                rel = (
+                    "MEDIATED"
+                    if child.lower_ == "with"
+                    and (_as_guarantor(ctx, token) or _hosted_object(ctx, token))
+                    else "ATTENDED"
+                )  # "hosted the conference with X": a co-host
                 for pobj in child.children:
                     for key in actors(ctx, pobj):
-                        state.add_fact("ATTENDED", key, ctx.event_of[token.i], sent)
+                        state.add_fact(rel, key, ctx.event_of[token.i], sent)
         for child in token.children:
             if child.dep_ == "poss":
                 for key in actors(ctx, child):
                     if state.by_key[key].kind == "person":
                         state.add_fact("ATTENDED", key, ctx.event_of[token.i], sent)
+
+
+def _under_auspices(ctx: Context, token: Token, sent: Span) -> None:
+    """'... meet in Geneva under U.N. auspices', 'under the mediation of X'."""
+    state = ctx.state
+    meeting = ctx.default_meeting(sent) if ctx.sent_meetings.get(sent.start) else None
+    if meeting is None:
+        return
+    owners = [
+        k
+        for c in token.children
+        if c.dep_ in ("compound", "poss", "amod") and c.i < token.i
+        for k in actors(ctx, c)
+    ]
+    owners += [
+        k
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in c.children
+        for k in actors(ctx, p)
+    ]
+    for key in owners:
+        state.add_fact("MEDIATED", key, meeting, sent)
 
 
 def _guarantor_rule(ctx: Context, token: Token, sent: Span) -> None:
@@ -480,16 +626,45 @@ def _guarantor_rule(ctx: Context, token: Token, sent: Span) -> None:
                 target = ("BROKERED", ceasefire)
             elif meeting or (weak and ctx.main_meeting):
                 target = ("MEDIATED", meeting or ctx.main_meeting or "")
+    if target is None and token.dep_ == "pobj" and token.head.lower_ == "as":
+        meeting = event_in(ctx, token.head.head, "Meeting", depth=2) or ctx.default_meeting(sent)
+        target = ("MEDIATED", meeting) if meeting else None
     if target is None:
         return
     who: list[str] = []
-    if token.dep_ == "attr":
+    if token.dep_ == "pobj" and token.head.lower_ == "as":
+        verb = token.head.head  # "Cuba and Norway act as guarantors of the process"
+        if verb.pos_ in ("VERB", "AUX") and not any(
+            c.dep_ == "prep" and c.lower_ == "with"
+            for t in (verb, *verb.children)
+            for c in t.children
+        ):
+            who = subjects(ctx, verb)
+    elif token.dep_ == "attr":
         who = [k for c in token.head.children if c.dep_ == "nsubj" for k in actors(ctx, c)]
     elif token.dep_ == "appos":
         who = actors(ctx, token.head)
     who += [k for c in token.children if c.dep_ == "appos" for k in actors(ctx, c)]
     for key in who:
         state.add_fact(target[0], key, target[1], sent)
+
+
+def _hosted_object(ctx: Context, meeting: Token) -> bool:
+    """Is the meeting noun what a mediating verb acts on ('hosted the conference')?"""
+    lex = ctx.state.lex
+    return meeting.dep_ == "dobj" and matches(
+        meeting.head, lex.set("mediate_verbs"), lex.set("mediate_verbs_forms")
+    )
+
+
+def _as_guarantor(ctx: Context, meeting: Token) -> bool:
+    """Is an 'as guarantors/mediators' phrase hung on the meeting noun or its verb?"""
+    nouns = ctx.state.lex.parties["guarantor_nouns"]
+    return any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(p.lower_ in nouns for p in c.children)
+        for t in (meeting, meeting.head)
+        for c in t.children
+    )
 
 
 def _noun_owners(ctx: Context, token: Token) -> list[str]:
@@ -542,7 +717,7 @@ def _discussed(ctx: Context, sent: Span) -> None:
     modal = {"should", "could", "might", "may", "must"}
     for ceasefire in ceasefires:
         anchors = [t for t in sent if ctx.event_of.get(t.i) == ceasefire]
-        verbs = [v for t in anchors if (v := governing_verb(t)) is not None]
+        verbs = [v for t in anchors for v in verb_chain(governing_verb(t)) if v is not None]
         if not any(
             v.lemma_.lower() in lex.set("discuss_verbs")
             and not any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in v.children)
@@ -553,11 +728,98 @@ def _discussed(ctx: Context, sent: Span) -> None:
             ctx.state.add_fact("DISCUSSED_AT", ceasefire, meeting, sent)
 
 
+def _whose_body(ctx: Context, whose: Token, sent: Span) -> None:
+    """'Khalifa Haftar, whose Libyan National Army (LNA) ...': the person
+    leads, and speaks for, the force or body that is theirs (read off the
+    surface: the parse of such clauses is often wrong)."""
+    state = ctx.state
+    doc = state.doc
+    if whose.i < 2 or doc[whose.i - 1].text != ",":
+        return
+    person = state.mention_at(doc[whose.i - 1 - 1])
+    if person is None or state.by_key[person].kind != "person":
+        return
+    for token in doc[whose.i + 1 : min(whose.i + 8, sent.end)]:
+        body = state.mention_at(token)
+        if body and state.by_key[body].kind in ("organization", "group"):
+            if state.by_key[body].text.lower() not in state.lex.set("own_party_nouns"):
+                state.add_fact("REPRESENTS", person, body, sent)  # not "whose government"
+            return
+        if token.pos_ not in ("PROPN", "ADJ", "NOUN", "DET"):
+            return
+
+
+def _signed_truce(ctx: Context, sent: Span) -> None:
+    """'The ceasefire between A and B was signed ... at talks brokered by C':
+    A and B agreed it, the talks had it on their agenda, and whoever mediated
+    the talks brokered it too."""
+    state = ctx.state
+    lex = state.lex
+    for ceasefire in ctx.sent_ceasefires.get(sent.start, []):
+        for anchor in (t for t in sent if ctx.event_of.get(t.i) == ceasefire):
+            verb = governing_verb(anchor)
+            if verb is None or verb.lemma_.lower() not in lex.set("ceasefire_agreed"):
+                continue
+            if negated(ctx, verb)[0] or irrealis(ctx, verb) or is_future(verb):
+                continue
+            # "agreed to a ceasefire ..., closing a week of consultations" (the truce
+            # itself agreed, not "a road map for a ceasefire")
+            direct = anchor.head.i == verb.i or (
+                anchor.head.dep_ == "prep" and anchor.head.head.i == verb.i
+            )
+            for meeting in ctx.sent_meetings.get(sent.start, []) if direct else []:
+                if not any(e.key == meeting and e.status == "cancelled" for e in state.events):
+                    state.add_fact("DISCUSSED_AT", ceasefire, meeting, sent)
+            for child in anchor.children:
+                if child.dep_ == "prep" and child.lower_ == "between":
+                    for pobj in child.children:
+                        for key in actors(ctx, pobj):
+                            state.add_fact("BROKERED", key, ceasefire, sent)
+            for prep in verb.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("at", "during"):
+                    continue
+                meeting = event_in(ctx, prep, "Meeting", depth=4)
+                if meeting is None:
+                    continue
+                state.add_fact("DISCUSSED_AT", ceasefire, meeting, sent)
+                for key in subjects(ctx, verb):  # who signed it at the talks took part
+                    state.add_fact("ATTENDED", key, meeting, sent)
+                here = state.sentence(sent)
+                for fact in list(state.facts):
+                    if fact.type == "MEDIATED" and fact.end == meeting and fact.sentence == here:
+                        state.add_fact("BROKERED", fact.start, ceasefire, sent)
+
+
 def _call_facts(ctx: Context) -> None:
     for ref, key in ctx.calls + ctx.verb_meetings:
         for token in ref.participants:
             for actor in actors(ctx, token):
                 ctx.state.add_fact("ATTENDED", actor, key, ref.anchor.sent)
+
+
+def _nobody_attends_cancelled(state: State, scrapped: set[str]) -> None:
+    """A meeting called off took place for no one: 'cancelled a meeting with
+    Taliban leaders' names who would have come, not who attended (a meeting
+    merely postponed keeps its participants)."""
+    cancelled = {e.key for e in state.events if e.status == "cancelled" and e.key in scrapped}
+    if cancelled:
+        state.facts = [f for f in state.facts if not (f.type == "ATTENDED" and f.end in cancelled)]
+
+
+def _envoys_bodies(ctx: Context) -> None:
+    """'chaired by the OSCE's special representative X': the body X speaks
+    for mediates through its envoy."""
+    state = ctx.state
+    speaks_for = {
+        f.start: f.end
+        for f in state.facts
+        if f.type == "REPRESENTS" and state.by_key[f.end].kind == "organization"
+    }
+    for fact in list(state.facts):
+        body = speaks_for.get(fact.start)
+        if fact.type == "MEDIATED" and body and state.by_key[fact.start].kind == "person":
+            start, _ = state.mention_tokens[fact.start]
+            state.add_fact("MEDIATED", body, fact.end, state.doc[start].sent)
 
 
 def _org_role(state: State, mention: Mention) -> bool:
@@ -580,8 +842,11 @@ def _role_attendance(ctx: Context) -> None:
         if mention.kind != "person" or not mention.role:
             continue
         words = set(mention.role.lower().split())
-        start, _ = state.mention_tokens[mention.key]
+        start, end = state.mention_tokens[mention.key]
         sent = state.doc[start].sent
+        root = state.doc[start:end].root
+        if root.dep_ == "appos":  # "Ukraine's envoy to the group, former president X"
+            words.add(root.head.lemma_.lower())
         if words & lex.set("role_mediating_heads"):
             root = state.doc[start : state.mention_tokens[mention.key][1]].root
             head = root.head if root.dep_ == "appos" else None
@@ -590,9 +855,10 @@ def _role_attendance(ctx: Context) -> None:
                 state.add_fact("MEDIATED", mention.key, meeting, sent)
         elif (
             words & lex.set("role_negotiating_heads")
-            and ctx.near_meeting(sent)
+            and (ctx.near_meeting(sent) or words & {"negotiator", "delegate"})
             and not _org_role(state, mention)
         ):
+            # a party's negotiator in a story about talks took part in them
             meeting = ctx.default_meeting(sent)
             if meeting and not any(
                 f.start == mention.key and f.type == "BOYCOTTED" for f in state.facts

@@ -40,6 +40,14 @@ def city_venue(state: State, token: Token) -> tuple[str, str] | None:
             name = name.title()
         key = _venue_mention(state, ent, name, lex.city_country.get(name))
         return key, name
+    if _state_named_city(state, token):
+        ent = state.ent_at(token)
+        assert ent is not None
+        name = clean_name(ent.text)
+        capital = lex.capital_by_country.get(name, "")
+        # "in Kuwait" is the city the article may also call "Kuwait City"
+        canonical = capital if capital.startswith(name) else name
+        return _venue_mention(state, ent, name, name), canonical
     desc = state.span_at(token, "VENUE_DESC")
     if desc is not None:
         country = lex.country_by_demonym.get(desc[0].text)
@@ -62,6 +70,19 @@ def city_venue(state: State, token: Token) -> tuple[str, str] | None:
                     if pobj.dep_ == "pobj" and is_city_token(state, pobj):
                         return city_venue(state, pobj)
     return None
+
+
+def _state_named_city(state: State, token: Token) -> bool:
+    """'would resume in Kuwait': a state that shares its name with its city
+    (Kuwait, Singapore, Djibouti) is the city when a meeting is held 'in' it."""
+    ent = state.ent_at(token)
+    return (
+        ent is not None
+        and ent.label_ == "GPE"
+        and clean_name(ent.text) in state.lex.city_states
+        and token.dep_ == "pobj"
+        and token.head.lower_ in ("in", "at")
+    )
 
 
 def find_venue(state: State, nodes: list[Token]) -> tuple[str, str, bool] | None:
