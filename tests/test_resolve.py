@@ -1503,3 +1503,129 @@ def test_a_states_forces_described_in_lower_case_are_one_party_per_state():
     assert saf.name == "Sudanese Armed Forces" and saf.properties["kind"] == "organization"
     # "Russian forces" lends no state: the rebels are not "Russian opposition"
     assert node_with(g, "Actor", "rebels")[0].name != "Russian opposition"
+
+
+# -- collective parties scoped to their conflict ------------------------------------------
+
+
+def test_state_less_rebels_of_two_conflicts_stay_apart():
+    a = extraction(
+        "a1",
+        "The Colombian government and the rebels met. The rebels left.",
+        actors=[("Colombian government", "group"), ("rebels", "group"), ("rebels", "group")],
+    )
+    b = extraction(
+        "a2",
+        "The Yemeni government said the rebels broke the truce.",
+        actors=[("Yemeni government", "group"), ("rebels", "group")],
+    )
+    g = resolve([a, b])
+    rebels = node_with(g, "Actor", "rebels")
+    assert sorted(n.name for n in rebels) == ["Colombian opposition", "Yemeni opposition"]
+
+
+def test_state_less_collective_without_state_context_stays_in_its_article():
+    a = extraction(
+        "a1",
+        "The Syrian government and the rebels met.",
+        actors=[("Syrian government", "group"), ("rebels", "group")],
+    )
+    b = extraction(
+        "a2",
+        "The Yemeni government and the rebels met.",
+        actors=[("Yemeni government", "group"), ("rebels", "group")],
+    )
+    c = extraction(
+        "a3",
+        "The government and the rebels met again. The government left.",
+        actors=[("government", "group"), ("rebels", "group"), ("government", "group")],
+    )
+    d = extraction(
+        "a4",
+        "The government said the rebels had left.",
+        actors=[("government", "group"), ("rebels", "group")],
+    )
+    g = resolve([a, b, c, d])
+    rebels = node_with(g, "Actor", "rebels")
+    assert len(rebels) == 4  # Syrian, Yemeni, and one of each state-less article
+    governments = [n for n in node_with(g, "Actor", "government") if n.name == "government"]
+    assert len(governments) == 2
+    for node in governments:
+        sources = {
+            r.end for r in g.relationships if r.type == "MENTIONED_IN" and r.start == node.key
+        }
+        assert len(sources) == 1
+    assert len({n.id for n in g.nodes if n.label == "Actor"}) == len(
+        [n for n in g.nodes if n.label == "Actor"]
+    )
+
+
+def test_single_state_corpus_still_merges_state_less_forms():
+    a = extraction(
+        "a1",
+        "The Syrian regime met. The rebels stayed away.",
+        actors=[("Syrian regime", "group"), ("rebels", "group")],
+    )
+    b = extraction(
+        "a2",
+        "Russia said the opposition and the government would attend.",
+        actors=[("Russia", "country"), ("opposition", "group"), ("government", "group")],
+    )
+    c = extraction(
+        "a3",
+        "The rebels refused, Turkey said.",
+        actors=[("rebels", "group"), ("Turkey", "country")],
+    )
+    g = resolve([a, b, c])
+    opposition = node_with(g, "Actor", "rebels")
+    assert len(opposition) == 1 and opposition[0].name == "Syrian opposition"
+    assert "opposition" in opposition[0].properties["aliases"]
+    assert together(g, "Actor", "Syrian regime", "government")
+
+
+def test_state_written_around_a_state_less_form():
+    a = extraction(
+        "a1",
+        "Talks with Congo's government in Luanda failed; the rebels walked out.",
+        actors=[("government", "group"), ("rebels", "group")],
+    )
+    b = extraction(
+        "a2",
+        "The rebels said the government in Juba must stop the bombing.",
+        actors=[("rebels", "group"), ("government", "group")],
+    )
+    g = resolve([a, b])
+    names = {n.name for n in g.nodes if n.label == "Actor"}
+    assert {"Congolese government", "Congolese opposition"} <= names
+    assert {"South Sudanese government", "South Sudanese opposition"} <= names
+    assert "Angolan government" not in names  # the venue is not the government's state
+
+
+def test_rebel_movement_and_alliance_join_the_group_their_article_names():
+    a = extraction(
+        "a1",
+        "The main holdout rebel movement stayed away. The Northern Liberation Front (NLF) "
+        "said the rebel group would not attend.",
+        actors=[
+            ("main holdout rebel movement", "group"),
+            ("Northern Liberation Front", "organization"),
+            ("rebel group", "group"),
+        ],
+    )
+    b = extraction(
+        "a2",
+        "An ethnic rebel alliance signed. The Three Rivers Alliance said it would comply.",
+        actors=[("ethnic rebel alliance", "group"), ("Three Rivers Alliance", "organization")],
+    )
+    c = extraction(
+        "a3",
+        "The rebel group left the talks.",
+        actors=[("rebel group", "group")],
+    )
+    g = resolve([a, b, c])
+    assert together(
+        g, "Actor", "Northern Liberation Front", "main holdout rebel movement", "rebel group"
+    )
+    assert together(g, "Actor", "Three Rivers Alliance", "ethnic rebel alliance")
+    # the third article names no group: its "rebel group" is its own
+    assert len(node_with(g, "Actor", "rebel group")) == 2

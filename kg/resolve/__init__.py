@@ -18,8 +18,13 @@ Decisions worth knowing:
 - Collective parties: "<state> government/regime/authorities..." is one
   party per state, "<state> opposition/rebels/rebel groups..." another
   (heads and modifiers in lexicon.yml). A form without a state takes the
-  only state its article's collective forms name, else the only one the
-  corpus's collective forms name, else stays state-less. "<leader> regime"
+  state its text writes around it ("Congo's government", "the government
+  in Juba"), else the only state its article's collective forms name, else
+  the corpus's only one (every article naming a state names it), else it
+  stays state-less and scoped to its article: "the rebels" of two conflicts
+  never merge. Counting an article's country mentions was measured and
+  rejected: mediators and venue hosts (Russia, Kazakhstan in Syria stories)
+  outnumber the state at war. "<leader> regime"
   follows the leader's own role ("Syrian President"). A state's forces
   written as a description ("Syrian forces", "the Syrian army") are a third
   family, one party per state, that takes a state from its article but lends
@@ -30,8 +35,10 @@ Decisions worth knowing:
   article follows; "Long Name (ACR)" defines ACR even with the initials
   reordered (a name translated from another language); a generic party word
   ("the guerrillas", "the army delegation") joins the one group its article
-  names for it ("<group> rebels" written together, or the one
-  "<demonym> ... Armed Forces" organisation). A person introduced as someone's
+  names for it ("<group> rebels" written together, the one
+  "<demonym> ... Armed Forces" organisation, or for "the rebel movement" /
+  "the rebel alliance" the one "... Front/Movement" / "... Alliance"); a
+  generic word that joins none stays its article's own node. A person introduced as someone's
   relative ("X, a brother of ...") is not the one a later bare surname means.
 - Meetings merge on the same round, overlapping dates, or (both undated)
   two reports of a planned meeting; an undated report joins the one dated

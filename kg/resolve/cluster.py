@@ -58,6 +58,9 @@ class Element:
     descriptor_of: str | None = None  # Venue "Kazakh capital" -> "place:Astana"
     forbid: dict[int, int] | None = None
     relative: bool = False  # introduced as someone's brother, son, ...
+    # a collective form without a state whose text around it names one
+    # ("Congo's government", "the government in Juba"); "" when two differ
+    written_state: str | None = None
     surface: str = ""  # the representative written form, set by `settle`
 
     def settle(self) -> None:

@@ -107,10 +107,56 @@ def _elements(ordered: list[Extraction]):
                     element.defined_acronyms = element.defined_acronyms | {key}
             if kind == "person" and " " in surface and not element.relative and m.start >= 0:
                 element.relative = _introduced_as_relative(text, m.start, m.end)
+            if m.label == "Actor" and m.start >= 0 and element.written_state != "":
+                _note_written_state(element, text, m.start, m.end)
             index[(x.article.id, m.key)] = (m.label, element.index)
     for element in where.values():
         element.settle()
     return by_label["Actor"], by_label["Venue"], index
+
+
+# "Congo's government", "Myanmar's military government": a possessor right
+# before the form (at most two lower-case words between); "the government in
+# Juba": a place right after it
+_POSSESSOR = re.compile(
+    r"((?:[A-Z][\w.\-]*\s+){0,4}?[A-Z][\w.\-]*)['\u2019]s\s+(?:[a-z][\w\-]*\s+){0,2}$"
+)
+_PLACE_AFTER = re.compile(r"^\s+(?:in|of)\s+((?:[A-Z][\w.\-']*\s?){1,4})")
+
+
+def _note_written_state(element: cl.Element, text: str, start: int, end: int) -> None:
+    """The state the text writes at a state-less collective form: the
+    article itself naming the state of "the government" it means."""
+    parsed = an.parse_collective(element.norm)
+    if not parsed or parsed[1]:
+        return
+    state = _written_state(text, start, end, seat=parsed[0] == "government")
+    if state and element.written_state not in (None, state):
+        element.written_state = ""  # two states written: none of them
+    elif state:
+        element.written_state = state
+
+
+def _written_state(text: str, start: int, end: int, seat: bool = False) -> str | None:
+    """A known possessor wins; with an unknown one nothing else is read. A
+    place after the form counts only for a government ("the government in
+    Juba": its seat, a capital), never "talks with X's government in <venue>"."""
+    before = _POSSESSOR.search(text[max(0, start - 60) : start])
+    if before:
+        words = normalize(before.group(1)).split()
+        for size in range(min(4, len(words)), 0, -1):
+            state = LEXICON.state_of(" ".join(words[-size:]))
+            if state:
+                return state
+        return None
+    after = _PLACE_AFTER.match(text[end : end + 50]) if seat else None
+    if after and text[max(0, start - 4) : start].lower() == "the ":
+        words = normalize(after.group(1)).split()
+        for size in range(min(4, len(words)), 0, -1):
+            capital = LEXICON.capital_by_form.get(" ".join(words[:size]))
+            if capital:
+                return capital[1]
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -312,7 +358,7 @@ def _canonical(members: list[cl.Element], overrides: AliasOverrides | None) -> s
     for key in keys:
         if key.startswith("col:"):
             _, family, state = key.split(":", 2)
-            if state:
+            if state and not state.startswith("@"):  # "@<article>": no state
                 template = LEXICON.collective_canonical[family]
                 return template.format(demonym=LEXICON.demonym_of.get(state, state))
             return LEXICON.collective_stateless[family]

@@ -67,6 +67,9 @@ class Lexicon:
     party_word_family: dict[str, str] = field(default_factory=dict)  # "guerrillas" -> "rebel"
     party_word_heads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     party_word_suffixes: frozenset[str] = frozenset()
+    party_word_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    party_word_qualified_by: dict[str, str] = field(default_factory=dict)
+    party_word_modifiers: frozenset[str] = frozenset()
     meeting_kind_groups: tuple[frozenset[str], ...] = ()
     meeting_start_cues: tuple[str, ...] = ()
     kinship: tuple[str, ...] = ()
@@ -81,6 +84,10 @@ class Lexicon:
 
     def party_word(self, norm: str) -> str | None:
         """The family of a generic party form: "army delegation" -> "army"."""
+        words = norm.split()
+        while len(words) > 1 and words[0] in self.party_word_modifiers:
+            words = words[1:]
+        norm = " ".join(words)
         family = self.party_word_family.get(norm)
         if family is None:
             head, _, suffix = norm.rpartition(" ")
@@ -126,6 +133,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for word in spec.get("words", []):
             lex.party_word_family.setdefault(_norm(word), family)
         lex.party_word_heads[family] = tuple(_norm(h) for h in spec.get("heads", []))
+        lex.party_word_names[family] = tuple(_norm(h) for h in spec.get("names", []))
+        if spec.get("qualified_by"):
+            lex.party_word_qualified_by[family] = spec["qualified_by"]
+    lex.party_word_modifiers = frozenset(_norm(w) for w in data.get("party_word_modifiers", []))
     lex.party_word_suffixes = frozenset(_norm(w) for w in data.get("party_word_suffixes", []))
     lex.meeting_kind_groups = tuple(
         frozenset(_norm(k) for k in group) for group in data.get("meeting_kind_groups", [])

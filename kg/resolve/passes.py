@@ -91,21 +91,34 @@ def party_word_pass(c: Clusterer, qualified: Iterable[tuple[int, int]]) -> None:
             family = LEXICON.party_word(e.norm)
             if not family or e.key:
                 continue
-            groups = named.get((article, family)) or _headed_groups(members, family)
+            qualifier = LEXICON.party_word_qualified_by.get(family, "")
+            groups = (
+                named.get((article, family))
+                or named.get((article, qualifier))
+                or _headed_groups(members, family)
+            )
             if len(groups) == 1:
                 e.shape = "party-word"
                 c.link(e.index, next(iter(groups)), "party-word-of-named-group", 0.8)
+            elif e.shape != "collective":
+                # "the rebel group" naming no group of its article is that
+                # article's own: never grouped by spelling with another's
+                e.shape = "party-word"
 
 
 def _headed_groups(members: list[Element], family: str) -> set[int]:
-    """Organisations of one article named "<state or demonym> ... <head>"."""
+    """Organisations of one article named "<state or demonym> ... <head>",
+    or, for the family's `names`, "<anything> <name head>"."""
     heads = LEXICON.party_word_heads.get(family, ())
+    names = LEXICON.party_word_names.get(family, ())
     found = set()
     for e in members:
         words = e.norm.split()
-        if e.hard == "person" or len(words) < 2 or LEXICON.party_word(e.norm):
+        if e.hard == "person" or e.key or len(words) < 2 or LEXICON.party_word(e.norm):
             continue
         if any(e.norm.endswith(" " + h) for h in heads) and _starts_with_state(words):
+            found.add(e.index)
+        elif words[-1] in names:
             found.add(e.index)
     return found
 
@@ -116,9 +129,12 @@ def _starts_with_state(words: list[str]) -> bool:
 
 def collective_pass(c: Clusterer) -> None:
     """Give collective forms their (family, state) identity. The state is the
-    form's own, else the only one the article's collective forms name, else
-    the only one the whole corpus's collective forms name, else none."""
-    parsed = {e.index: parse_collective(e.norm) for e in c.elements if e.shape == "collective"}
+    form's own (or the one its text writes around it: "Congo's government"),
+    else the only one the article's collective forms name, else the corpus's
+    when the corpus is about one state (every article naming a state names
+    that one). Otherwise the form is its article's own party: a state-less
+    "the rebels" of one conflict never merges with another conflict's."""
+    parsed = {e.index: _collective_of(e) for e in c.elements if e.shape == "collective"}
     per_article: dict[str, set[str]] = defaultdict(set)
     per_family: dict[tuple[str, str], set[str]] = defaultdict(set)
     for index, (family, state) in parsed.items():
@@ -136,10 +152,16 @@ def collective_pass(c: Clusterer) -> None:
             state = next(iter(local))
         elif not state and not local and len(corpus) == 1:
             state = next(iter(corpus))
-        element.key = f"col:{family}:{state or ''}"
+        # "@" marks a party known only inside its article (no state)
+        element.key = f"col:{family}:{state or '@' + element.article}"
         root_state = c.uf.state[c.uf.find(index)]
         root_state.keys = root_state.keys | {element.key}
     key_pass(c, "collective")
+
+
+def _collective_of(element: Element) -> tuple[str, str | None]:
+    family, state = parse_collective(element.norm)
+    return family, state or element.written_state or None
 
 
 def in_article_pass(c: Clusterer) -> None:
