@@ -188,6 +188,7 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
                 if (
                     cand is not None
                     and _compatible(cand, ref)
+                    and not _side_trip(cand, ref)
                     and (
                         _kind_fits(cand, ref)
                         or bool(ref.venue_name and ref.venue_name == cand.venue_name)
@@ -232,6 +233,21 @@ def cluster_refs(state: State, refs: list[tuple[Ref, Span]]) -> list[Cluster]:
         if truce is not None and _compatible(truce, ref):
             _absorb(state, truce, ref, sent)
     return clusters
+
+
+def _side_trip(cand: Cluster, ref: Ref) -> bool:
+    """'X had travelled to the capital in November to meet Y': a dated trip
+    of its own, not a date for the article's talks held elsewhere."""
+    anchor = ref.anchor
+    return (
+        anchor.pos_ == "VERB"
+        and anchor.dep_ in ("advcl", "xcomp")
+        and ref.venue_name is None
+        and ref.date is not None
+        and cand.venue_name is not None
+        and cand.event.start_date is None
+        and not cand.month
+    )
 
 
 def _latest_planned(clusters: list[Cluster], ref: Ref) -> Cluster | None:

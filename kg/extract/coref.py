@@ -70,6 +70,16 @@ class Context:
             return self.main_meeting
         return here[0]
 
+    def salient_ceasefire(self, sent: Span) -> str | None:
+        """The truce a bare accusation ('accused X of violations') is about:
+        one named in this sentence, else the latest named before it."""
+        i = self.sent_index.get(sent.start, 0)
+        for j in range(i, -1, -1):
+            here = self.sent_ceasefires.get(self.sent_list[j].start) if self.sent_list else None
+            if here:
+                return here[-1] if j < i else here[0]
+        return None
+
     def near_meeting(self, sent: Span) -> bool:
         i = self.sent_index.get(sent.start, 0)
         for j in (i, i + 1):

@@ -59,12 +59,21 @@ def extract_actors(state: State) -> None:
         party = (
             _role_party(state, tokens, pronoun, key)
             or _of_party(state, tokens)
+            or _prep_party(state, tokens, key)
+            or _appositive_party(state, tokens, key)
             or _sentence_state(state, key)
             or _sole_government(state, key)
         )
         if party:
             start, _ = state.mention_tokens[key]
             state.add_fact("REPRESENTS", key, party, state.doc[start].sent)
+    speaking = {f.start for f in state.facts if f.type == "REPRESENTS"}
+    for mention in list(state.mentions):
+        if mention.kind == "person" and mention.key not in speaking:
+            body = _owned_body(state, mention.key)
+            if body:
+                start, _ = state.mention_tokens[mention.key]
+                state.add_fact("REPRESENTS", mention.key, body, state.doc[start].sent)
 
 
 def _actor_from_ent(state: State, ent: Span) -> bool:
@@ -76,6 +85,8 @@ def _actor_from_ent(state: State, ent: Span) -> bool:
     if label in ("NORP", "PERSON") and _plural_people(state, ent, text):
         _emit(state, ent, text, "group")  # "the Houthis", "the Kurds"
         return True
+    if label in ("PERSON", "ORG") and is_place_name(state, ent):
+        return False  # "the border town of X", "near X": a place NER took for a name
     if label == "GPE":
         country = lex.country_by_name.get(text)
         if country is None:
@@ -84,6 +95,11 @@ def _actor_from_ent(state: State, ent: Span) -> bool:
         state.country_keys.setdefault(country, mention)
         return True
     if label == "ORG":
+        reshaped = _reshaped_org(state, ent, text)
+        if reshaped is not None:
+            ent, text = reshaped
+        if _body_of_states(state, ent, text):
+            return True
         if (
             text.lower() in lex.ignore_orgs
             or re.search(r"\d|Resolution", text)
@@ -127,6 +143,85 @@ def _actor_from_ent(state: State, ent: Span) -> bool:
         _emit(state, ent, text, "group")  # "the West"
         return True
     return False
+
+
+def _reshaped_org(state: State, ent: Span, text: str) -> tuple[Span, str] | None:
+    """NER cuts some bodies short: 'Community' of 'Community of Sant'Egidio'
+    (a proper name after 'of' that is no state), 'General of Military
+    Operations' without its leading title word 'Director'."""
+    doc = ent.doc
+    lex = state.lex
+    start, end = ent.start, ent.end
+    prev = doc[start - 1] if start > ent.sent.start else None
+    if (
+        prev is not None
+        and prev.text[:1].isupper()
+        and not prev.ent_type_
+        and prev.lower_ in lex.set("role_words")
+        and " of " in text
+    ):
+        start -= 1
+    if (
+        end + 1 < len(doc)
+        and " " not in text
+        and doc[end].lower_ == "of"
+        and _name_word(doc[end + 1])
+    ):
+        end += 2
+        while end < len(doc) and _name_word(doc[end]):
+            end += 1
+    if (start, end) == (ent.start, ent.end):
+        return None
+    span = Span(doc, start, end, label=ent.label_)
+    return span, clean_name(span.text)
+
+
+def _name_word(token: Token) -> bool:
+    """A capitalised word no other entity claims ("Sant'Egidio" is tagged NOUN)."""
+    return (
+        token.text[:1].isupper()
+        and token.pos_ in ("PROPN", "NOUN")
+        and token.ent_type_ in ("", "ORG", "PERSON")
+    )
+
+
+def _body_of_states(state: State, ent: Span, text: str) -> bool:
+    """'the Troika of the United States, Britain and Norway': a body named
+    by its member states; the body and the first state are two mentions."""
+    match = re.match(
+        r"^(?:the )?((?:\w[\w-]* ){0,2}\w[\w-]*) of (?:the )?(.+)$", text, flags=re.IGNORECASE
+    )
+    if not match or state.lex.country_by_name.get(match.group(2)) is None:
+        return False
+    doc = ent.doc
+    base = ent.start_char + max(ent.text.find(text), 0)
+    body = doc.char_span(base + match.start(1), base + match.end(1))
+    member = doc.char_span(base + match.start(2), base + match.end(2))
+    if body is None or member is None:
+        return False
+    after = [doc[i] for i in range(ent.end, min(ent.end + 2, len(doc)))]
+    listed = [c for c in member.root.conjuncts] + [
+        t for t in after[1:] if after and after[0].text in (",", "and")
+    ]
+    if not any(t.ent_type_ == "GPE" for t in listed):
+        return False  # "Revolutionary Armed Forces of Colombia" is one name, not a list
+    _emit(state, Span(doc, body.start, body.end, label="ORG"), match.group(1), "organization")
+    country = state.lex.country_by_name[match.group(2)]
+    key = _emit(state, Span(doc, member.start, member.end, label="GPE"), match.group(2), "country")
+    state.country_keys.setdefault(country, key)
+    return True
+
+
+def is_place_name(state: State, ent: Span) -> bool:
+    """A name the parse shows to be a place, whatever NER called it: the
+    object of 'the <town/city> of', or of 'near/around' (never acting)."""
+    root = ent.root
+    if root.dep_ != "pobj" or len(ent) > 3:
+        return False
+    prep = root.head
+    if prep.lower_ == "of":
+        return prep.head.lemma_.lower() in state.lex.set("place_nouns")
+    return prep.lower_ in state.lex.set("place_preps")
 
 
 def _consistent_groups(state: State) -> None:
@@ -204,6 +299,11 @@ def is_acting(state: State, token: Token) -> bool | str:
         return True  # "the leaders of France, Germany and Russia met"
     if dep == "pobj" and node.head.lower_ == "with" and governor in lex.set("actor_with_words"):
         return True
+    owner = state.mention_at(node.head.head) if dep == "pobj" and node.head.lower_ == "of" else None
+    if owner and state.by_key[owner].kind == "person" and state.by_key[owner].role:
+        return "role"  # "Prime Minister X of Pakistan"
+    if owner and state.by_key[owner].kind == "organization":
+        return True  # "the Troika of the United States, Britain and Norway said"
     if (
         dep == "pobj"
         and node.head.lower_ in ("on", "to", "against")
@@ -570,6 +670,78 @@ def _of_party(state: State, tokens: list[Token]) -> str | None:
         key = state.mention_at(doc[i - 1])
         if key and state.by_key[key].kind == "group":
             return key
+    return None
+
+
+_PARTY_KINDS = ("group", "organization", "country")
+
+
+def _pobj_parties(state: State, token: Token, preps: tuple[str, ...]) -> list[str]:
+    return [
+        k
+        for p in token.children
+        if p.dep_ == "prep" and p.lower_ in preps
+        for g in p.children
+        if (k := state.mention_at(g)) and state.by_key[k].kind in _PARTY_KINDS
+    ]
+
+
+def _prep_party(state: State, tokens: list[Token], person: str) -> str | None:
+    """The party a phrase around the title names: 'a spokesman for the junta',
+    'the leader of the KNU, X', 'Prime Minister X of Pakistan', 'head of the
+    army, General X'. An envoy or mediator 'for' a country is about it, not from it."""
+    lex = state.lex
+    start, end = state.mention_tokens[person]
+    root = state.doc[start:end].root
+    heads = [t for t in tokens if t.lower_ in lex.set("role_head")]
+    if heads:
+        head = heads[-1]
+        preps = (
+            ("of",)
+            if head.lower_ in lex.set("role_negotiating_heads") | lex.set("role_mediating_heads")
+            else ("of", "for")
+        )
+        found = _pobj_parties(state, head, preps)
+        if found:
+            return found[0]
+    found = _pobj_parties(state, root, ("of",))  # "Prime Minister X of Pakistan"
+    if found:
+        return found[0]
+    first = tokens[0].i
+    comma = state.doc[first - 1] if first >= 1 else None
+    if comma is not None and comma.text == "," and first >= 2:
+        owner = state.doc[first - 2]  # "the head of the army, General X"
+        key = state.mention_at(owner)
+        if (
+            key
+            and state.by_key[key].kind in _PARTY_KINDS
+            and owner.head.lower_ == "of"
+            and owner.head.head.lower_ in lex.set("role_head")
+        ):
+            return key
+    return None
+
+
+def _appositive_party(state: State, tokens: list[Token], person: str) -> str | None:
+    """'Major General X, a spokesman for the junta', 'the Qatari Emir, Sheikh
+    X': a title before the name that names no party, an appositive that does."""
+    start, end = state.mention_tokens[person]
+    head = _appositive_head(state, state.doc[start:end].root)
+    if head is None or head in tokens:
+        return None
+    found = _appositive_tokens(state, head)
+    return _role_party(state, found, None, person) or _prep_party(state, found, person)
+
+
+def _owned_body(state: State, person: str) -> str | None:
+    """'President X's government sent ...': the person leads that government."""
+    start, end = state.mention_tokens[person]
+    root = state.doc[start:end].root
+    if root.dep_ != "poss":
+        return None
+    key = state.mention_at(root.head)
+    if key and state.by_key[key].kind == "group":
+        return key
     return None
 
 

@@ -118,9 +118,11 @@ def _build_meeting_ref(
         for child in node.children:
             low = child.lower_
             if child.dep_ in ("amod", "nummod", "advmod", "compound"):
-                if low in lex.words["ordinals"]:
+                # "the third round" numbers a round; "first face-to-face talks" does not
+                numbered = node.lemma_.lower() in lex.set("round_nouns")
+                if low in lex.words["ordinals"] and numbered:
                     ref.round = lex.words["ordinals"][low]
-                elif re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", low):
+                elif re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", low) and numbered:
                     ref.round = int(low[:-2])  # "the 12th round"
                 if low in lex.set("new_meeting_adjectives") and low != "second":
                     ref.marker = "new"
@@ -146,6 +148,7 @@ def _build_meeting_ref(
                 attach.extend([c, *c.conjuncts])
                 # "a round that X had been expected to open in Doha"
                 attach.extend(x for x in c.children if x.dep_ == "xcomp")
+        attach.extend(_misattached_schedule(state, node))
     venue = find_venue(state, attach)
     if venue:
         ref.venue_key, ref.venue_name, named = venue
@@ -192,6 +195,22 @@ def _build_meeting_ref(
             )
             break
     return ref
+
+
+def _misattached_schedule(state: State, node: Token) -> list[Token]:
+    """'talks between A and B, scheduled to open in X on Tuesday': the parse
+    hangs the clause on B; a scheduling verb still places and dates the talks."""
+    out: list[Token] = []
+    for prep in node.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("between", "with", "among"):
+            continue
+        for pobj in prep.children:
+            for party in (pobj, *pobj.conjuncts):
+                for c in party.children:
+                    if c.dep_ == "acl" and c.lemma_.lower() in state.lex.set("schedule_verbs"):
+                        out.append(c)
+                        out.extend(x for x in c.children if x.dep_ == "xcomp")
+    return out
 
 
 def _country_place(state: State, nodes: list[Token]) -> str | None:
@@ -391,6 +410,19 @@ def _verb_meeting_refs(state: State, sent: Span, used: set[int]) -> list[Ref]:
             and not any(c.dep_ == "aux" for c in token.children)
             and (token.head.tag_ == "VBD" or any(c.tag_ == "VBD" for c in token.children))
         )
+        head = token.head
+        if (  # "had travelled to Naypyitaw in November to meet X": a trip already made
+            token.dep_ in ("advcl", "xcomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            and (
+                head.tag_ == "VBD"
+                or head.tag_ == "VBN"
+                and any(
+                    c.dep_ == "aux" and c.lower_ in ("had", "has", "have") for c in head.children
+                )
+            )
+        ):
+            past = True
         future = not past and not headline
         nodes = [token]
         if token.dep_ == "acl" and (clause := governing_verb(token.head)) is not None:
@@ -454,6 +486,10 @@ def _ceasefire_refs(state: State, sent: Span) -> list[Ref]:
             ref.cues.add("proposed")
         for verb in verbs + [c for c in head.children if c.dep_ == "relcl"]:
             lemma = verb.lemma_.lower()
+            if lemma == "break" and any(c.lower_ == "down" for c in verb.children):
+                if not is_future(verb):  # "the truce broke down within days"
+                    ref.cues.add("collapsed")
+                continue
             if _takes_effect(verb):
                 # "the truce took effect"; "would take effect" is agreed, not yet in force
                 ref.cues.add("agreed" if is_future(verb) or _scheduled(verb) else "in_force")
@@ -473,6 +509,9 @@ def _ceasefire_refs(state: State, sent: Span) -> list[Ref]:
         if head.dep_.startswith("nsubj") and _takes_effect(head.head):
             own |= {c.i for c in head.head.children if c.dep_ == "prep"}  # "took effect on Jan. 12"
             ahead = is_future(head.head) or _scheduled(head.head)  # "will take effect on Friday"
+        agreeing = _agreeing_verb(state, head)
+        if agreeing is not None:  # "agreed on Thursday to an immediate ceasefire"
+            own |= {c.i for c in agreeing.children if c.dep_ in ("prep", "npadvmod")}
         for ent in state.sent_ents(sent):
             if ent.label_ == "DATE" and ent.root.head.i in own:
                 month = dates.month_of(ent.text, state.article.published, ahead)
@@ -483,6 +522,21 @@ def _ceasefire_refs(state: State, sent: Span) -> list[Ref]:
                         ref.date = day
         refs.append(ref)
     return refs
+
+
+def _agreeing_verb(state: State, head: Token) -> Token | None:
+    """The verb that agrees or signs this truce ('agreed a truce', 'agreed to
+    a truce'): its date is the truce's date."""
+    verb = head.head if head.dep_ == "dobj" else None
+    if head.dep_ == "pobj" and head.head.lower_ == "to":
+        verb = head.head.head
+    if (
+        verb is not None
+        and verb.pos_ == "VERB"
+        and (verb.lemma_.lower() in state.lex.set("ceasefire_agreed"))
+    ):
+        return verb
+    return None
 
 
 def _deal_refs(state: State, sent: Span) -> list[Ref]:

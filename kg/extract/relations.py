@@ -50,6 +50,9 @@ def extract_facts(ctx: Context) -> None:
                 _whose_body(ctx, token, sent)
         _discussed(ctx, sent)
         _signed_truce(ctx, sent)
+        _inverted_attendance(ctx, sent)
+        if sent.start_char < state.offset:
+            _headline_verb_as_noun(ctx, sent)
     _call_facts(ctx)
     _role_attendance(ctx)
     _envoys_bodies(ctx)
@@ -340,21 +343,53 @@ def _accused(ctx: Context, verb: Token) -> list[str]:
 
 
 def _accusation(ctx: Context, verb: Token, sent: Span) -> None:
-    """'accusing Russia of failing to uphold the ceasefire' -> alleged VIOLATED."""
+    """'accusing Russia of failing to uphold the ceasefire', 'accused the army
+    of air strikes', 'accusing each other of attacks' -> alleged VIOLATED of
+    the truce in the sentence, or the one the article last named."""
     lex = ctx.state.lex
-    accused = [k for c in verb.children if c.dep_ == "dobj" for k in actors(ctx, c)]
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "for"):
-            words = {t.lemma_.lower() for t in child.subtree}
-            ceasefire = event_in(ctx, child, "Ceasefire", depth=4)
-            cue = words & (
-                lex.set("violate_verbs")
-                | lex.set("violate_nouns")
-                | {"uphold", "respect", "observe"}
-            )
-            if ceasefire and cue:
-                for key in accused:
-                    ctx.state.add_fact("VIOLATED", key, ceasefire, sent, alleged=True)
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if any(c.lower_ in ("other", "another") for c in objects):
+        accused = subjects(ctx, verb)  # "X and Y accused each other"
+    else:
+        accused = [k for c in objects for k in actors(ctx, c)]
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
+    preps += [g for c in objects for g in c.children if g.dep_ == "prep" and g.lower_ == "of"]
+    cues = lex.set("violate_verbs") | lex.set("violation_cue_nouns") | {"uphold", "respect"}
+    for child in preps:
+        words = {t.lemma_.lower() for t in child.subtree} | {t.lower_ for t in child.subtree}
+        if not words & (cues | {"observe"}):
+            continue
+        ceasefire = event_in(ctx, child, "Ceasefire", depth=4) or ctx.salient_ceasefire(sent)
+        if ceasefire:
+            for key in accused:
+                ctx.state.add_fact("VIOLATED", key, ceasefire, sent, alleged=True)
+
+
+def _in_breach(ctx: Context, token: Token, sent: Span) -> None:
+    """'X shelled the town in breach of the truce': X violated it (alleged
+    when someone only says so)."""
+    verb = token.head.head
+    ceasefire = event_in(ctx, token, "Ceasefire", depth=3) or ctx.salient_ceasefire(sent)
+    if ceasefire is None:
+        return
+    accused = _under_accusation(ctx, token)
+    # "X accused Y of air strikes in breach of the truce": Y, never the accuser
+    charged = any(
+        a.lemma_.lower() in ctx.state.lex.set("accuse_verbs") for a in [verb, *verb.ancestors][:5]
+    )
+    who = _accused(ctx, verb) if charged else subjects(ctx, verb)
+    if not who and not charged:  # "the shelling by the rebels was in breach of ..."
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                who = [
+                    k
+                    for p in child.children
+                    if p.dep_ == "prep" and p.lower_ == "by"
+                    for g in p.children
+                    for k in actors(ctx, g)
+                ]
+    for key in who:
+        ctx.state.add_fact("VIOLATED", key, ceasefire, sent, alleged=accused)
 
 
 def _support_verb(ctx: Context, verb: Token, sent: Span, passive: bool) -> None:
@@ -540,9 +575,15 @@ def _noun_rules(ctx: Context, token: Token, sent: Span) -> None:
     if token.lower_ in lex.parties["guarantor_nouns"] and token.pos_ == "NOUN":
         _guarantor_rule(ctx, token, sent)
     if lemma in lex.set("violate_nouns"):
-        for child in token.children:
+        # "violations of the truce by X": 'by' may hang off the truce instead
+        inner = [
+            g for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+        ]
+        for child in [*token.children, *(c for g in inner for c in g.children)]:
             if child.dep_ == "prep" and child.lower_ == "by":
-                ceasefire = event_in(ctx, token, "Ceasefire", depth=3)
+                ceasefire = event_in(ctx, token, "Ceasefire", depth=3) or ctx.salient_ceasefire(
+                    sent
+                )
                 alleged = any(
                     c.lower_ in ("alleged", "reported", "suspected") for c in token.children
                 )
@@ -556,6 +597,8 @@ def _noun_rules(ctx: Context, token: Token, sent: Span) -> None:
                                 sent,
                                 alleged=alleged or _under_accusation(ctx, token),
                             )
+        if token.dep_ == "pobj" and token.head.lower_ == "in" and token.head.head is not token:
+            _in_breach(ctx, token, sent)
     if lemma in lex.set("auspices_nouns") and token.dep_ == "pobj" and token.head.lower_ == "under":
         _under_auspices(ctx, token, sent)
     if ctx.event_of.get(token.i, "").startswith("e") and token.pos_ in ("NOUN", "PROPN"):
@@ -788,6 +831,46 @@ def _signed_truce(ctx: Context, sent: Span) -> None:
                 for fact in list(state.facts):
                     if fact.type == "MEDIATED" and fact.end == meeting and fact.sentence == here:
                         state.add_fact("BROKERED", fact.start, ceasefire, sent)
+
+
+def _headline_verb_as_noun(ctx: Context, sent: Span) -> None:
+    """'China brokers truce between ...': a terse headline the model reads
+    as the noun 'brokers'; an actor, a broker/mediate verb form, then the event."""
+    state = ctx.state
+    lex = state.lex
+    for token in sent:
+        if token.pos_ != "NOUN" or token.i == sent.start or token.i + 1 >= sent.end:
+            continue
+        owner = state.mention_at(state.doc[token.i - 1])
+        if owner is None or state.by_key[owner].label != "Actor":
+            continue
+        event = ctx.event_of.get(token.i + 1)
+        if event is None:
+            continue
+        low = token.lower_
+        if event[0] == "c" and low in lex.set("broker_verbs_forms"):
+            state.add_fact("BROKERED", owner, event, sent)
+        elif event[0] == "e" and low in lex.set("mediate_verbs_forms"):
+            state.add_fact("MEDIATED", owner, event, sent)
+
+
+def _inverted_attendance(ctx: Context, sent: Span) -> None:
+    """'Attending were delegations from A, B and C': the subject is the verb,
+    the attendees stand after 'were'."""
+    for token in sent:
+        if (
+            token.lower_ in ctx.state.lex.set("inverted_attend_words")
+            and token.dep_ in ("nsubj", "csubj", "advmod", "acomp")
+            and token.head.lemma_ == "be"
+            and token.i < token.head.i
+        ):
+            target = ctx.default_meeting(sent)
+            if target is None:
+                return
+            for attr in token.head.children:
+                if attr.dep_ in ("attr", "nsubj") and attr is not token:
+                    for key in actors(ctx, attr):
+                        ctx.state.add_fact("ATTENDED", key, target, sent)
 
 
 def _call_facts(ctx: Context) -> None:

@@ -51,14 +51,18 @@ def city_venue(state: State, token: Token) -> tuple[str, str] | None:
     desc = state.span_at(token, "VENUE_DESC")
     if desc is not None:
         country = lex.country_by_demonym.get(desc[0].text)
-        key = _venue_mention(state, desc, clean_name(desc.text), country)
+        if desc.root.lower_ == "capital":  # another name of the capital city: a mention
+            _venue_mention(state, desc, clean_name(desc.text), country)
         # "the Kazakh capital of Astana": the named city is the venue
         for child in desc.root.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in child.children:
                     city = city_venue(state, pobj) if pobj.dep_ == "pobj" else None
+                    if city is None and pobj.dep_ == "pobj":
+                        city = _named_place(state, pobj, country)
                     if city:
                         return city
+        key = _venue_mention(state, desc, clean_name(desc.text), country)
         capital = (
             lex.capital_by_country.get(country or "") if desc.root.lower_ == "capital" else None
         )
@@ -70,6 +74,20 @@ def city_venue(state: State, token: Token) -> tuple[str, str] | None:
                     if pobj.dep_ == "pobj" and is_city_token(state, pobj):
                         return city_venue(state, pobj)
     return None
+
+
+def _named_place(state: State, token: Token, country: str | None) -> tuple[str, str] | None:
+    """'the Chinese city of Kunming' when NER did not call Kunming a place:
+    the descriptor vouches for it, so the proper name is the venue."""
+    ent = state.ent_at(token)
+    if ent is None or ent.label_ not in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+        return None
+    if state.token_mention.get(token.i) is not None:
+        return None  # an actor after all
+    name = clean_name(ent.text)
+    if not name or not name[0].isupper():
+        return None
+    return _venue_mention(state, ent, name, country), name
 
 
 def _state_named_city(state: State, token: Token) -> bool:
@@ -139,6 +157,8 @@ def _preps(node: Token) -> list[Token]:
     April 18-19 in Tehran' hangs 'in Tehran' under 'April')."""
     out = []
     for child in node.children:
+        if child.dep_ == "agent":  # "talks mediated by X in Rome": the parse hangs 'in' on X
+            out.extend(c for p in child.children for c in p.children if c.dep_ == "prep")
         if child.dep_ != "prep":
             continue
         out.append(child)
