@@ -165,6 +165,64 @@ def test_hostile_strings_round_trip(store):
         assert rows == [{"name": text}]
 
 
+def test_list_edge_cases_round_trip(store):
+    """Lists travel as separator-joined strings: None, [], [""], empty items
+    anywhere, spaces, and items holding the separators themselves must all
+    come back as they went."""
+    lists = [
+        None,
+        [],
+        [""],
+        ["", ""],
+        ["", "a", ""],
+        ["a", "", "b"],
+        [" a ", "b "],
+        ["\u001f", "a\u001fb"],
+        ["\u001e\u001f\u001d\u001c", "x"],
+        ["L", "L\u001f"],
+        ["Ünïcödé – 叙利亚", "سوريا"],
+    ]
+    nodes = [
+        Node("Actor", f"a{i}", {"id": f"a{i}", "name": f"A{i}", "aliases": value})
+        for i, value in enumerate(lists)
+    ]
+    nodes.append(Node("Meeting", "m", {"id": "m", "name": "M"}))
+    rels = [
+        Relationship("ATTENDED", f"actor:a{i}", "meeting:m", {"sources": value, "evidence": [""]})
+        for i, value in enumerate(lists)
+    ]  # evidence: every row holds an empty item
+    for rel, node in zip(rels, nodes, strict=False):
+        if rel.properties["sources"] is None:
+            del rel.properties["sources"]
+        if node.properties["aliases"] is None:
+            del node.properties["aliases"]
+    graph = Graph(nodes=nodes, relationships=rels)
+    store.replace_graph(graph)
+    assert normalised(store.read_graph()) == normalised(graph)
+    rows = store.query("MATCH (a:Actor) RETURN a.id AS id, a.aliases AS aliases ORDER BY a.id")
+    assert {row["id"]: row["aliases"] for row in rows} == {
+        f"a{i}": value for i, value in enumerate(lists)
+    }
+
+
+def test_a_list_column_using_every_separator_is_refused(store):
+    from kg.store.ladybug import LIST_SEPARATORS
+
+    graph = Graph(
+        nodes=[Node("Venue", "v", {"id": "v", "name": "V", "aliases": list(LIST_SEPARATORS)})]
+    )
+    with pytest.raises(StoreError, match="aliases"):
+        store.replace_graph(graph)
+
+
+def test_a_list_item_of_the_wrong_type_is_refused_with_the_culprit_named(store):
+    graph = fixture_graph()
+    actor = next(n for n in graph.nodes if n.id == "ostrava")
+    actor.properties["aliases"] = ["Ostrava", 7]
+    with pytest.raises(StoreError, match=r"actor:ostrava property 'aliases'"):
+        store.replace_graph(graph)
+
+
 def test_hostile_ids_round_trip(store):
     ids = ["a'b", 'a"b', "a`b", "a$b", "a\nb", "a b", "a:b:c"]
     nodes = [Node("Venue", i, {"id": i, "name": i, "aliases": [i]}) for i in ids]

@@ -155,6 +155,55 @@ def test_replace_graph_with_a_smaller_graph_deletes_what_is_gone(
     assert report.relationships_deleted == 2
 
 
+def test_an_empty_store_takes_the_create_path_and_a_reload_the_merge_path(
+    neo4j_store: Neo4jStore,
+) -> None:
+    graph = sample_graph()
+    first = neo4j_store.replace_graph(graph)
+    second = neo4j_store.replace_graph(graph)
+    assert (first.details["mode"], second.details["mode"]) == ("create", "merge")
+    assert normalised(neo4j_store.read_graph()) == normalised(graph)
+    # CREATE made exactly one relationship per (type, start, end)
+    assert neo4j_store.query("MATCH ()-[r]->() RETURN count(r) AS n") == [
+        {"n": len(graph.relationships)}
+    ]
+
+
+def test_a_half_loaded_store_takes_the_merge_path_and_is_repaired(
+    neo4j_store: Neo4jStore, neo4j_server
+) -> None:
+    graph = sample_graph()
+    half = sample_graph()
+    half.nodes = [n for n in half.nodes if n.label == "Actor"]
+    half.relationships = [r for r in half.relationships if r.type == "REPRESENTS"]
+    neo4j_store.replace_graph(half)  # what a load killed midway may leave
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=_auth(neo4j_server)) as driver:
+        driver.execute_query("CREATE (:Actor {id: 'stray', name: 'Stray'})")
+
+    report = neo4j_store.replace_graph(graph)
+
+    assert report.details["mode"] == "merge"
+    assert report.nodes_deleted == 1
+    assert normalised(neo4j_store.read_graph()) == normalised(graph)
+    assert neo4j_store.query("MATCH ()-[r]->() RETURN count(r) AS n") == [
+        {"n": len(graph.relationships)}
+    ]
+
+
+def test_a_contract_relationship_alone_makes_the_store_not_empty(
+    neo4j_store: Neo4jStore, neo4j_server
+) -> None:
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=_auth(neo4j_server)) as driver:
+        driver.execute_query("CREATE (:Scratch {id: 'a'})-[:SUPPORTS]->(:Scratch {id: 'b'})")
+    graph = sample_graph()
+
+    report = neo4j_store.replace_graph(graph)
+
+    assert report.details["mode"] == "merge"  # so the stale SUPPORTS is deleted
+    assert report.relationships_deleted == 1
+    assert normalised(neo4j_store.read_graph()) == normalised(graph)
+
+
 def test_batches_smaller_than_the_graph_load_everything(neo4j_server) -> None:
     with Neo4jStore.connect(
         neo4j_server.uri, neo4j_server.user, neo4j_server.password, batch_size=2
