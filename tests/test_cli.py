@@ -256,3 +256,37 @@ def test_questions_return_what_the_corpus_says(embedded, kg_home):
     assert "jaafari" in ask("shortest-chain", "-p", "from=Lavrov", "-p", "to=Jaafari")
     # the envoys represent their parties
     assert "lavrentiev" in ask("who-represents-whom")
+
+
+def test_changed_article_replaces_its_own_contributions(tmp_path, kg_home):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    db = str(tmp_path / "graph.lbdb")
+    run(["build", str(corpus), "--db", db], env=kg_home)
+    changed = sorted(corpus.iterdir())[0]
+    old_sentences = {
+        sentence
+        for line in export_lines(db, kg_home)
+        if line["type"] == "relationship"
+        and line["label"] != "MENTIONED_IN"
+        and line["properties"]["sources"] == [changed.stem]
+        for sentence in line["properties"]["evidence"]
+    }
+    assert old_sentences
+    changed.write_text(
+        "Truce talks open in Oslo\n\n"
+        "Norway hosted talks in Oslo on Monday between the government and the rebels.\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run(["build", str(corpus), "--db", db, "--json"], env=kg_home).stdout)
+    assert report["extracted"] == 1 and report["from_cache"] == 4
+    lines = export_lines(db, kg_home)
+    evidence = {
+        sentence
+        for line in lines
+        if line["type"] == "relationship" and line["label"] != "MENTIONED_IN"
+        for sentence in line["properties"]["evidence"]
+    }
+    assert not old_sentences & evidence
+    venues = {line["properties"]["name"] for line in lines if line.get("labels") == ["Venue"]}
+    assert "Oslo" in venues
