@@ -179,14 +179,7 @@ def cluster_meetings(items: list[EventItem]) -> EventClusterer:
             blocks[("series", item.series)].append(item.index)
         if item.venue:
             blocks[("venue", item.venue)].append(item.index)
-    pairs: dict[tuple[int, int], tuple[float, str]] = {}
-    for key in sorted(blocks, key=repr):
-        members = blocks[key]
-        for x, a in enumerate(members):
-            for b in members[x + 1 :]:
-                if items[a].article != items[b].article:
-                    pairs.setdefault((a, b), _meeting_score(items[a], items[b]))
-    _merge(c, pairs)
+    _merge(c, _block_pairs(blocks, items, _meeting_score))
     _attach_undated_report(c)
     return c
 
@@ -333,14 +326,7 @@ def cluster_ceasefires(
             blocks[("scope", scope)].append(item.index)
         if not item.month():
             blocks[("name", normalize(item.event.name))].append(item.index)
-    pairs: dict[tuple[int, int], tuple[float, str]] = {}
-    for key in sorted(blocks, key=repr):
-        members = blocks[key]
-        for x, a in enumerate(members):
-            for b in members[x + 1 :]:
-                if items[a].article != items[b].article:
-                    pairs.setdefault((a, b), _ceasefire_score(items[a], items[b]))
-    _merge(c, pairs)
+    _merge(c, _block_pairs(blocks, items, _ceasefire_score))
     _merge_by_meeting_context(c, meetings_of or {})
     _attach_recent_truce(c)
     return c
@@ -495,3 +481,16 @@ def ceasefire_base_id(props: dict) -> str:
         return f"ceasefire-{scope}"
     name = slugify(props["name"])
     return name if name.startswith("ceasefire") else f"ceasefire-{name}"
+
+
+def _block_pairs(blocks: dict[tuple, list[int]], items: list, score) -> dict:
+    """Scored candidate pairs: only events that share a block and come from
+    different articles (one article's events are already one per event)."""
+    pairs: dict[tuple[int, int], tuple[float, str]] = {}
+    for key in sorted(blocks, key=repr):
+        members = blocks[key]
+        for x, a in enumerate(members):
+            for b in members[x + 1 :]:
+                if items[a].article != items[b].article:
+                    pairs.setdefault((a, b), score(items[a], items[b]))
+    return pairs
