@@ -43,6 +43,9 @@ OWN_DATES = {
     "chiangmai": "2023-05-15",
     "addis": "2023-05-15",
     "mogadishu": "2025-03-20",
+    "sahel": "2024-03-07",
+    "kashmir": "2024-03-04",
+    "lakes": "2024-03-04",
 }
 
 
@@ -819,3 +822,64 @@ def test_misattached_schedule_and_a_new_truce_after_one_that_broke_down(
     assert truces["collapsed"].date == "2024-12-01"  # "mid-December", the year before
     violated = texts(ex, "VIOLATED")
     assert ("Somali army", truces["collapsed"].name) in violated
+
+
+def test_backing_phrasings_give_supports(own: dict[str, Extraction]) -> None:
+    ex = own["sahel"]
+    supports = texts(ex, "SUPPORTS")
+    assert ("Algeria", "rebel alliance") in supports  # "a rebel alliance backed by Algeria"
+    assert ("Russia", "government") in supports  # "Russia, which arms the government"
+    assert ("Turkey", "government") in supports  # "Turkey's support for the government"
+    assert ("Burkina Faso", "government") in supports  # "the government's ally"
+    assert not any(a == "Mauritania" for a, _ in supports)  # aid to refugees backs no party
+    # a one-sided truce is agreed by whoever declared it
+    assert any(a == "rebels" for a, _ in texts(ex, "BROKERED"))
+
+
+def test_the_army_acts_as_a_party_only_when_it_acts(own: dict[str, Extraction]) -> None:
+    ex = own["sahel"]
+    army = [m for m in actors(ex, "army")]
+    assert army and all(m.kind == "group" for m in army)  # "The army said", "accused the army"
+    lakes = own["lakes"]
+    assert actors(lakes, "military")  # "The military of Burundi said"
+    sentences = {m.sentence for m in ex.mentions if m.text.lower() == "military"}
+    assert not sentences  # "military instructors", "Military aid": no party
+
+
+def test_mutual_accusations_allege_violations_by_both_sides(own: dict[str, Extraction]) -> None:
+    ex = own["kashmir"]
+    [truce] = [e for e in ex.events if e.label == "Ceasefire"]
+    names = {m.key: m.text for m in ex.mentions}
+    brokered = {names[f.start] for f in facts(ex, "BROKERED", end=truce.key)}
+    assert {"India", "Pakistan", "Saudi Arabia"} <= brokered  # signed by / negotiated by
+    violated = {(names[f.start], f.alleged) for f in facts(ex, "VIOLATED", end=truce.key)}
+    assert violated == {("India", True), ("Pakistan", True)}  # never the third party
+
+
+def test_a_country_is_a_venue_only_when_no_city_is_named(own: dict[str, Extraction]) -> None:
+    ex = own["lakes"]
+    meeting = meeting_at(ex, "Qatar")  # "met in Qatar", no city given
+    assert ("Burundi", meeting.name) in texts(ex, "ATTENDED")
+    assert not actors(ex, "Qatar")
+    ex = own["chiangmai"]  # a city named: no country venue
+    assert all(venue_of(ex, e) != "Thailand" for e in meetings(ex))
+
+
+def test_a_truce_agreed_by_two_sides_and_brokered_by_a_third(nlp) -> None:  # noqa: ANN001
+    text = (
+        "Fighting eased on Monday. A ceasefire agreed by Congo and Rwanda in July and "
+        "brokered by Angola collapsed within months."
+    )
+    ex = extract_article(Article(id="b", title="Truce", path="b", sha256="0", text=text), nlp)
+    brokered = {n for n, _ in texts(ex, "BROKERED")}
+    assert {"Congo", "Rwanda", "Angola"} <= brokered  # "Congo" alone names the DRC too
+
+
+def test_the_states_leader_is_the_person_named_with_its_top_title(nlp) -> None:  # noqa: ANN001
+    text = (
+        "The talks were convened by Angola's President Joao Lourenco. A ceasefire agreed "
+        "by Congo and Rwanda and brokered by the Angolan leader collapsed."
+    )
+    ex = extract_article(Article(id="l", title="Truce", path="l", sha256="0", text=text), nlp)
+    brokered = {n for n, _ in texts(ex, "BROKERED")}
+    assert "Joao Lourenco" in brokered and "Angola" not in brokered

@@ -26,7 +26,7 @@ from kg.extract.state import State
 from kg.model import Article, Extraction
 
 # Bump whenever rules, lexicons or patterns change: the pipeline's cache key.
-EXTRACTOR_VERSION = "extract-0.10.0"
+EXTRACTOR_VERSION = "extract-0.11.0"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "extract_articles", "load_nlp"]
 

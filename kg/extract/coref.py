@@ -113,17 +113,25 @@ def actors(ctx: Context, token: Token | None, expand: bool = True) -> list[str]:
     numbered = _numbered_group(ctx, token)
     if numbered:
         return numbered
+    out: list[str] = []
     if ctx.state.mention_at(token) is None and token.lemma_.lower() in ctx.state.lex.set(
         "delegate_nouns"
     ):
         for child in token.children:  # "the leaders of France, Germany and Russia"
             if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+                # "delegations from X and from Y": the conjoined preposition too
+                preps = [child, *(c for c in child.children if c.dep_ == "conj")]
                 found = [
-                    k for p in child.children if p.dep_ == "pobj" for k in actors(ctx, p, expand)
+                    k
+                    for pr in preps
+                    for p in pr.children
+                    if p.dep_ == "pobj"
+                    for k in actors(ctx, p, expand)
                 ]
-                if found:
+                if found and not any(c.dep_ == "appos" for c in token.children):
                     return found
-    out: list[str] = []
+                out = found  # "delegations from X ...: A, B and C" lists more
+                break
     for tok in [token, *(_coordinated(token) if expand else ())]:
         key = actor_one(ctx, tok)
         if key and key not in out:
@@ -141,6 +149,31 @@ def actors(ctx: Context, token: Token | None, expand: bool = True) -> list[str]:
                 ):
                     out.append(key)
     return out
+
+
+def _leader_named(ctx: Context, token: Token, owner: Token) -> str | None:
+    """'the Angolan leader', 'Russia's president': the person the article
+    already named with that state's top title ('Angola's President X')."""
+    state = ctx.state
+    lex = state.lex
+    if token.lemma_.lower() not in lex.set("leader_nouns") or token.tag_ == "NNS":
+        return None
+    country = lex.country_by_demonym.get(owner.text) or lex.country_of_name(owner.text)
+    if country is None:
+        return None
+    found = None
+    for mention in state.mentions:
+        if mention.kind != "person" or not mention.role:
+            continue
+        if state.mention_tokens[mention.key][0] > token.i:  # named before, not after
+            continue
+        words = [w.removesuffix("'s").removesuffix("’s") for w in mention.role.split()]
+        titled = any(w.lower() in lex.set("leader_titles") for w in words)
+        if titled and any(
+            (lex.country_by_demonym.get(w) or lex.country_of_name(w)) == country for w in words
+        ):
+            found = mention.key
+    return found
 
 
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "both": 2}
@@ -282,6 +315,9 @@ def actor_one(ctx: Context, token: Token, depth: int = 0) -> str | None:
                                 return found
         for child in token.children:
             if child.dep_ in ("poss", "compound", "amod"):
+                leader = _leader_named(ctx, token, child)
+                if leader:
+                    return leader
                 found = actor_one(ctx, child, depth + 1)
                 if found:
                     return found

@@ -299,6 +299,12 @@ def is_acting(state: State, token: Token) -> bool | str:
         return True  # "the leaders of France, Germany and Russia met"
     if dep == "pobj" and node.head.lower_ == "with" and governor in lex.set("actor_with_words"):
         return True
+    if (
+        dep == "pobj"
+        and node.head.lower_ == "between"
+        and governor in lex.set("actor_between_words") | lex.set("broker_verbs")
+    ):
+        return True  # "a truce between India and Pakistan": the sides of it
     owner = state.mention_at(node.head.head) if dep == "pobj" and node.head.lower_ == "of" else None
     if owner and state.by_key[owner].kind == "person" and state.by_key[owner].role:
         return "role"  # "Prime Minister X of Pakistan"
@@ -449,6 +455,10 @@ def _parties(state: State, taken: set[int]) -> None:
             continue
         if any(i in taken for i in range(_led_start(state, span), span.end)):
             continue
+        if span[-1].lower_ in state.lex.set("delegate_nouns") and any(
+            t.lower_ == "military" and t.pos_ == "ADJ" for t in span[:-1]
+        ):
+            continue  # "military delegations from X": X's, not a party of their own
         family = _family(state, span)
         root = span[-1]
         if (
@@ -468,13 +478,7 @@ def _parties(state: State, taken: set[int]) -> None:
                 pass  # "the separatists" after "Russian-backed separatists"
             elif owner is not None:
                 span = state.doc[owner : span.end]  # "Sudan's army"
-            elif not (
-                (
-                    span[0].dep_.startswith("nsubj")
-                    and span[0].lower_ in state.lex.parties["acting_alone"]
-                )
-                or _backed(state, span[0])
-            ):
+            elif not (_acts(state, span[0]) or _backed(state, span[0])):
                 continue  # "fighters", "separatists": too vague alone; "the army said" acts
         if _describes_named_org(span):
             continue  # "the main opposition group, the Syrian National Coalition"
@@ -489,6 +493,8 @@ def _parties(state: State, taken: set[int]) -> None:
             state.party_reps[family] = key
     for span, family in modifiers:
         rep = state.party_reps.get(family)
+        if span[-1].pos_ == "ADJ" and family not in state.lex.parties["modifier_families"]:
+            continue  # "military aid" is no mention of "the military"
         if rep is None and family not in state.lex.parties["modifier_families"]:
             continue  # "militant Islamist group": an adjective, not a party
         if rep is None:
@@ -499,14 +505,42 @@ def _parties(state: State, taken: set[int]) -> None:
 
 
 def _state_owner(state: State, token: Token) -> int | None:
-    """'Sudan's army': the first token of the state owning a vague core word."""
+    """'Sudan's army', 'the Myanmar military': the first token of the state owning
+    a vague core word."""
     doc = state.doc
+    if token.i >= 1 and token.lower_ in state.lex.parties["acting_alone"]:
+        ent = state.ent_at(doc[token.i - 1])  # "the Myanmar military"
+        if (
+            ent is not None
+            and ent.end == token.i
+            and ent.label_ == "GPE"
+            and clean_name(ent.text) in state.lex.country_by_name
+        ):
+            return ent.start
     if token.i < 2 or doc[token.i - 1].text not in ("'s", "’s"):
         return None
     ent = state.ent_at(doc[token.i - 2])
     if ent is None or ent.label_ != "GPE" or clean_name(ent.text) not in state.lex.country_by_name:
         return None
     return ent.start
+
+
+def _acts(state: State, token: Token) -> bool:
+    """'The army said', 'accused the military of air strikes': a vague core
+    such as 'army' names a party when it speaks or acts, or is acted on as
+    one ('the army and the rebels agreed' too), never as a generic word."""
+    parties = state.lex.parties
+    if token.lower_ not in parties["acting_alone"]:
+        return False
+    node = token
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    if node.dep_.startswith("nsubj"):
+        return True
+    return node.dep_ in ("dobj", "pobj") and (
+        node.head.lemma_.lower() in parties["acted_on_verbs"]
+        or (node.dep_ == "pobj" and node.head.head.lemma_.lower() in parties["acted_on_verbs"])
+    )
 
 
 def _backed(state: State, token: Token) -> bool:

@@ -54,6 +54,7 @@ def extract_facts(ctx: Context) -> None:
         if sent.start_char < state.offset:
             _headline_verb_as_noun(ctx, sent)
     _call_facts(ctx)
+    _mutual_accusations(ctx)
     _role_attendance(ctx)
     _envoys_bodies(ctx)
     _nobody_attends_cancelled(state, ctx.scrapped)
@@ -169,10 +170,19 @@ def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
         ceasefire = (
             _passive_subject_event(ctx, verb, "Ceasefire") if passive else None
         ) or event_in(ctx, verb, "Ceasefire", depth=2, skip=_subject_tokens(verb))
+        ceasefire = ceasefire or _antecedent_truce(ctx, verb, sent)
+        if (
+            ceasefire is None
+            and verb.dep_ == "conj"
+            and any(c.dep_ == "agent" for c in verb.children)
+        ):  # "a truce agreed by A and B and brokered by C"
+            ceasefire = _passive_subject_event(ctx, verb, "Ceasefire")
         if ceasefire:
             who = _doers(ctx, verb, passive)
             for key in who:
                 state.add_fact("BROKERED", key, ceasefire, sent)
+    if lemma in lex.set("unilateral_truce_verbs"):
+        _unilateral_truce(ctx, verb, sent)
     if matches(verb, lex.set("violate_verbs"), lex.set("violate_verbs_forms")) or (
         lemma == "fail" and _violation_xcomp(verb)
     ):
@@ -185,6 +195,43 @@ def _verb_rules(ctx: Context, verb: Token, sent: Span) -> None:
         _accusation(ctx, verb, sent)
     if lemma in lex.set("support_verbs"):
         _support_verb(ctx, verb, sent, passive)
+
+
+def _antecedent_truce(ctx: Context, verb: Token, sent: Span) -> str | None:
+    """The truce a relative clause or participle is about when the parse
+    hides it: 'the 2017 agreement, which both sides signed', 'under a deal
+    negotiated by Kuwait' (a deal noun in a sentence naming one truce)."""
+    if verb.dep_ not in ("relcl", "acl") or verb.head is verb:
+        return None
+    head = verb.head
+    found = event_in(ctx, head, "Ceasefire", depth=0)
+    if (
+        found
+        or verb.dep_ == "relcl"
+        and not any(
+            c.lower_ in ("which", "that") and c.dep_ in ("dobj", "nsubjpass") for c in verb.children
+        )
+    ):
+        return found
+    here = ctx.sent_ceasefires.get(sent.start, [])
+    if head.lemma_.lower() in ctx.state.lex.set("deal_nouns") and len(here) == 1:
+        return here[0]
+    return None
+
+
+def _unilateral_truce(ctx: Context, verb: Token, sent: Span) -> None:
+    """'The FARC declared/observed a unilateral ceasefire': a one-sided truce
+    is agreed by the one who keeps it."""
+    for child in verb.children:
+        if child.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        ceasefire = event_in(ctx, child, "Ceasefire", depth=0)
+        if ceasefire and any(
+            t.lower_ in ("unilateral", "one-sided") for t in child.subtree if t.i < child.i
+        ):
+            who = agents(ctx, verb) if child.dep_ == "nsubjpass" else subjects(ctx, verb)
+            for key in who:
+                ctx.state.add_fact("BROKERED", key, ceasefire, sent)
 
 
 def _negotiator_agent(ctx: Context, verb: Token) -> bool:
@@ -295,7 +342,10 @@ def _meeting_at_venue(ctx: Context, verb: Token) -> str | None:
 
 def _passive_subject_event(ctx: Context, verb: Token, label: str) -> str | None:
     """The event a passive verb is about: its subject, or the noun a
-    participle hangs on ('a truce brokered by Egypt')."""
+    participle hangs on ('a truce brokered by Egypt', 'a truce agreed by A
+    and brokered by B')."""
+    while verb.dep_ == "conj" and verb.head.pos_ == "VERB" and verb.head is not verb:
+        verb = verb.head
     if verb.dep_ in ("acl", "amod", "relcl") and verb.head is not verb:
         found = event_in(ctx, verb.head, label, depth=0)  # "the session, which was chaired by"
         if found:
@@ -572,6 +622,8 @@ def _noun_rules(ctx: Context, token: Token, sent: Span) -> None:
         lemma in ("backer",) or token.lower_.endswith("backer")
     ):
         _support_noun(ctx, token, sent)
+    if lemma in lex.set("support_act_nouns") and token.pos_ == "NOUN":
+        _support_for(ctx, token, sent)
     if token.lower_ in lex.parties["guarantor_nouns"] and token.pos_ == "NOUN":
         _guarantor_rule(ctx, token, sent)
     if lemma in lex.set("violate_nouns"):
@@ -743,9 +795,33 @@ def _support_noun(ctx: Context, token: Token, sent: Span) -> None:
         backers = actors(ctx, token.head, expand=False)  # "supporter Iran as well as Turkey"
     if not backers and token.dep_ == "appos":
         backers = actors(ctx, token.head)
+    if not backers and token.i + 1 < sent.end:  # "the government's ally France" (misparsed)
+        backers = actors(ctx, doc[token.i + 1], expand=False)
     for backer in backers:
         for party in backed:
             state.add_fact("SUPPORTS", backer, party, sent)
+
+
+def _support_for(ctx: Context, token: Token, sent: Span) -> None:
+    """'Iran's support for the rebels', 'Turkish backing for the opposition':
+    the owner of the support backs whoever it is for."""
+    backers = [
+        k
+        for c in token.children
+        if c.dep_ in ("poss", "compound", "amod") and c.i < token.i
+        for k in actors(ctx, c, expand=False)
+    ]
+    backed = [
+        k
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "for"
+        for p in c.children
+        for k in actors(ctx, p)
+    ]
+    for backer in backers:
+        for party in backed:
+            if backer != party:
+                ctx.state.add_fact("SUPPORTS", backer, party, sent)
 
 
 def _discussed(ctx: Context, sent: Span) -> None:
@@ -813,7 +889,9 @@ def _signed_truce(ctx: Context, sent: Span) -> None:
             for meeting in ctx.sent_meetings.get(sent.start, []) if direct else []:
                 if not any(e.key == meeting and e.status == "cancelled" for e in state.events):
                     state.add_fact("DISCUSSED_AT", ceasefire, meeting, sent)
-            for child in anchor.children:
+            # "a truce between A and B", or "brokered a truce between A and B" (misattached)
+            hosts = [anchor, verb] if anchor.head.i == verb.i else [anchor]
+            for child in (c for h in hosts for c in h.children):
                 if child.dep_ == "prep" and child.lower_ == "between":
                     for pobj in child.children:
                         for key in actors(ctx, pobj):
@@ -871,6 +949,83 @@ def _inverted_attendance(ctx: Context, sent: Span) -> None:
                 if attr.dep_ in ("attr", "nsubj") and attr is not token:
                     for key in actors(ctx, attr):
                         ctx.state.add_fact("ATTENDED", key, target, sent)
+
+
+def _mutual_accusations(ctx: Context) -> None:
+    """'each side accusing the other of breaking the truce', 'both sides
+    traded accusations of breaches': every party to the truce (who agreed or
+    signed it, not a third party who brokered it) allegedly violated it;
+    'A and B traded accusations of breaches': A and B."""
+    state = ctx.state
+    lex = state.lex
+    cues = lex.set("violate_verbs") | lex.set("violation_cue_nouns")
+    for sent in state.doc.sents:
+        if sent.start in state.skipped_sents:
+            continue
+        found, named = _mutual_cue(ctx, sent)
+        if not found:
+            continue
+        if not any(t.lemma_.lower() in cues or t.lower_ in cues for t in sent):
+            if not ctx.sent_ceasefires.get(sent.start):
+                continue
+        ceasefire = ctx.salient_ceasefire(sent)
+        if ceasefire is None:
+            continue
+        if named == ["generic"]:
+            named = _truce_sides(ctx, ceasefire)
+        for key in named if len(named) >= 2 else []:
+            state.add_fact("VIOLATED", key, ceasefire, sent, alleged=True)
+
+
+def _mutual_cue(ctx: Context, sent: Span) -> tuple[bool, list[str]]:
+    """An accusation between sides ('each other', 'traded accusations'), and
+    the sides when the clause names them (["generic"] for 'each side',
+    'both sides': the truce's own parties)."""
+    lex = ctx.state.lex
+    for token in sent:
+        lemma = token.lemma_.lower()
+        verb = None
+        if lemma in lex.set("accuse_verbs") and token.pos_ == "VERB":
+            objects = [c for c in token.children if c.dep_ == "dobj"]
+            if any(c.lower_ in ("other", "another") for c in objects):
+                verb = token
+        if lemma in lex.set("mutual_accusation_nouns") and token.dep_ == "dobj":
+            if token.head.lemma_.lower() in lex.set("mutual_accusation_verbs"):
+                verb = token.head
+        if verb is None:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lemma_.lower() in lex.set("generic_side_words"):
+            return True, ["generic"]
+        return True, subjects(ctx, verb)
+    return False, []
+
+
+def _truce_sides(ctx: Context, ceasefire: str) -> list[str]:
+    """Who agreed a truce as a party to it: its brokers, less those whose
+    verb makes them a third party ('brokered by Qatar', 'Qatar mediated')."""
+    state = ctx.state
+    third = state.lex.set("third_party_broker_verbs")
+    mediators = {f.start for f in state.facts if f.type == "MEDIATED"}
+    sides: list[str] = []
+    for fact in state.facts:
+        if fact.type != "BROKERED" or fact.end != ceasefire or fact.start in mediators:
+            continue
+        node = state.doc[state.mention_tokens[fact.start][0]]
+        by = False
+        for _ in range(4):
+            if node.pos_ in ("VERB", "AUX") or node.head is node or node.lower_ == "between":
+                break  # "a truce between A and B": A and B are its sides
+            by = by or node.dep_ == "agent" or node.lower_ == "by"
+            node = node.head
+        lemma = node.lemma_.lower()
+        if lemma in third or node.lower_ in third:
+            continue
+        if by and lemma in state.lex.set("third_party_agent_verbs"):
+            continue  # "the deal was negotiated by Saudi Arabia"
+        if not any(_same_actor(state, fact.start, k) for k in sides):
+            sides.append(fact.start)
+    return sides if len(sides) >= 2 else []
 
 
 def _call_facts(ctx: Context) -> None:

@@ -48,6 +48,11 @@ def city_venue(state: State, token: Token) -> tuple[str, str] | None:
         # "in Kuwait" is the city the article may also call "Kuwait City"
         canonical = capital if capital.startswith(name) else name
         return _venue_mention(state, ent, name, name), canonical
+    if _country_venue(state, token):
+        ent = state.ent_at(token)
+        assert ent is not None
+        name = lex.country_of_name(clean_name(ent.text)) or clean_name(ent.text)
+        return _venue_mention(state, ent, clean_name(ent.text), name), name
     desc = state.span_at(token, "VENUE_DESC")
     if desc is not None:
         country = lex.country_by_demonym.get(desc[0].text)
@@ -100,6 +105,25 @@ def _state_named_city(state: State, token: Token) -> bool:
         and clean_name(ent.text) in state.lex.city_states
         and token.dep_ == "pobj"
         and token.head.lower_ in ("in", "at")
+    )
+
+
+def _country_venue(state: State, token: Token) -> bool:
+    """'leaders met in Qatar': a state is the venue of a meeting held 'in' it
+    only when the article names none of its cities (else the city is)."""
+    ent = state.ent_at(token)
+    if ent is None or ent.label_ != "GPE" or token.dep_ != "pobj" or token.head.lower_ != "in":
+        return False
+    country = state.lex.country_of_name(clean_name(ent.text))
+    governor = token.head.head.lemma_.lower()
+    lex = state.lex
+    if country is None or not (
+        governor in lex.set("meeting_verbs") or governor in lex.words["meeting_nouns"]
+    ):
+        return False
+    return not any(
+        e.label_ == "GPE" and lex.city_country.get(clean_name(e.text)) == country
+        for e in state.ents
     )
 
 
