@@ -312,14 +312,12 @@ def fuzzy_org_pass(c: Clusterer) -> None:
     for e in reps:
         content = [w for w in e.norm.split() if w not in LEXICON.stopwords]
         blocks[("org", skeleton(content[0]) if content else "")].append(e)
-    candidates: dict[tuple[int, int], tuple[float, str]] = {}
-    for block in _split_blocks(blocks, lambda e: e.norm[-3:]):
-        for x, left in enumerate(block):
-            for right in block[x + 1 :]:
-                score = fuzz.token_sort_ratio(left.norm, right.norm)
-                if score >= NEAR_MISS_FLOOR and left.norm != right.norm:
-                    rule = "fuzzy-organisation" if score >= ORG_ACCEPT else "organisation-too-far"
-                    candidates[(left.index, right.index)] = (score, rule)
+    candidates = _fuzzy_candidates(
+        _split_blocks(blocks, lambda e: e.norm[-3:]),
+        fuzz.token_sort_ratio,
+        ORG_ACCEPT,
+        ("fuzzy-organisation", "organisation-too-far"),
+    )
     _merge_by_score(c, candidates, accept=ORG_ACCEPT)
 
 
@@ -405,14 +403,12 @@ def fuzzy_venue_pass(c: Clusterer) -> None:
     blocks: dict[tuple, list[Element]] = defaultdict(list)
     for e in reps:
         blocks[("venue", skeleton(e.norm.replace(" ", "")))].append(e)
-    candidates: dict[tuple[int, int], tuple[float, str]] = {}
-    for block in _split_blocks(blocks, lambda e: e.norm[:2]):
-        for x, left in enumerate(block):
-            for right in block[x + 1 :]:
-                score = fuzz.ratio(left.norm, right.norm)
-                if score >= NEAR_MISS_FLOOR and left.norm != right.norm:
-                    rule = "venue-spelling-variant" if score >= VENUE_ACCEPT else "venue-too-far"
-                    candidates[(left.index, right.index)] = (score, rule)
+    candidates = _fuzzy_candidates(
+        _split_blocks(blocks, lambda e: e.norm[:2]),
+        fuzz.ratio,
+        VENUE_ACCEPT,
+        ("venue-spelling-variant", "venue-too-far"),
+    )
     _merge_by_score(c, candidates, accept=VENUE_ACCEPT)
 
 
@@ -520,3 +516,21 @@ def _short_only_roots(c: Clusterer, shapes: set[str]) -> set[int]:
         if e.shape not in shapes:
             bad.add(root)
     return roots - bad
+
+
+def _fuzzy_candidates(
+    blocks, scorer, accept: float, rules: tuple[str, str]
+) -> dict[tuple[int, int], tuple[float, str]]:
+    """Score every pair inside each block; pairs above the near-miss floor
+    become candidates, named by the accepting rule or the near-miss rule so
+    `kg explain` can show both."""
+    merged_rule, near_miss_rule = rules
+    candidates: dict[tuple[int, int], tuple[float, str]] = {}
+    for block in blocks:
+        for x, left in enumerate(block):
+            for right in block[x + 1 :]:
+                score = scorer(left.norm, right.norm)
+                if score >= NEAR_MISS_FLOOR and left.norm != right.norm:
+                    rule = merged_rule if score >= accept else near_miss_rule
+                    candidates[(left.index, right.index)] = (score, rule)
+    return candidates
